@@ -1,0 +1,21 @@
+package com.cloudogu.upgrade.api.state;
+
+/** The state keys the PostgreSQL dogu uses. */
+public final class StateKeys {
+
+    /** {@code upgrading} while an upgrade runs, {@code failed: <reason>} after a phase failed. */
+    public static final String LOCAL_STATE = "local_state";
+    /** The value of {@link #LOCAL_STATE} while an upgrade runs. */
+    public static final String UPGRADING = "upgrading";
+    /** The prefix of {@link #LOCAL_STATE} after a phase failed; the reason follows. */
+    public static final String FAILED_PREFIX = "failed: ";
+    /** Absolute path of the verified full backup waiting to be restored. */
+    public static final String MIGRATION_BACKUP_PATH = "migration_backup_path";
+    /** The database OS user and superuser name; {@code postgres} when unset. */
+    public static final String USER = "user";
+    /** The superuser password (encrypted in doguctl). Never logged. */
+    public static final String PASSWORD = "password";
+
+    private StateKeys() {
+    }
+}
