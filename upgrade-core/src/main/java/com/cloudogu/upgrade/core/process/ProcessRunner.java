@@ -13,6 +13,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.exec.CommandLine;
+import org.apache.commons.exec.DefaultExecuteResultHandler;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
@@ -114,6 +115,55 @@ public class ProcessRunner {
             tail = String.join("\n", stderrTail);
         }
         return new ProcessResult(exit, captured.toString(), tail, took);
+    }
+
+    /**
+     * Starts a command in the background; its output is streamed to the log. The timeout of the
+     * command is ignored: background processes live until stopped.
+     *
+     * @param command what to start
+     * @return a handle to wait for or kill it
+     */
+    public RunningProcess start(Command command) {
+        List<String> argv = userSwitch.wrap(command.runAsUser(), command.arguments());
+        CommandLine line = new CommandLine(argv.get(0));
+        for (String arg : argv.subList(1, argv.size())) {
+            line.addArgument(arg, false);
+        }
+        Redactor redactor = new Redactor(command.secrets());
+        Deque<String> stderrTail = new ArrayDeque<>();
+        OutputStream out = new LineLogger(l -> LOG.info("[{}] {}", command.label(), redactor.apply(l)));
+        OutputStream err = new LineLogger(l -> {
+            String safe = redactor.apply(l);
+            LOG.info("[{}] {}", command.label(), safe);
+            synchronized (stderrTail) {
+                if (stderrTail.size() == STDERR_TAIL_LINES) {
+                    stderrTail.removeFirst();
+                }
+                stderrTail.addLast(safe);
+            }
+        });
+        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(ExecuteWatchdog.INFINITE_TIMEOUT_DURATION).get();
+        DefaultExecutor.Builder<?> builder = DefaultExecutor.builder();
+        command.workingDirectory().ifPresent(d -> builder.setWorkingDirectory(d.toFile()));
+        DefaultExecutor executor = builder.get();
+        executor.setExitValues(null);
+        executor.setWatchdog(watchdog);
+        executor.setStreamHandler(new PumpStreamHandler(out, err, new ByteArrayInputStream(new byte[0])));
+        DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();
+        try {
+            Map<String, String> env = EnvironmentUtils.getProcEnvironment();
+            env.putAll(command.environment());
+            executor.execute(line, env, handler);
+        } catch (IOException e) {
+            throw new UpgradeException(ErrorCode.PROCESS, "Could not start '" + command.arguments().get(0) + "': "
+                    + redactor.apply(String.valueOf(e.getMessage())) + ". Check that it is installed and on PATH.", e);
+        }
+        return new RunningProcess(handler, watchdog, () -> {
+            synchronized (stderrTail) {
+                return String.join("\n", stderrTail);
+            }
+        });
     }
 
     /**

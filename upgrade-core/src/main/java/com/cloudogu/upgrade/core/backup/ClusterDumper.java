@@ -1,0 +1,208 @@
+package com.cloudogu.upgrade.core.backup;
+
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.api.event.UpgradeListener;
+import com.cloudogu.upgrade.core.event.ProgressReporter;
+import com.cloudogu.upgrade.core.process.Command;
+import com.cloudogu.upgrade.core.process.ProcessResult;
+import com.cloudogu.upgrade.core.process.ProcessRunner;
+import com.cloudogu.upgrade.core.server.ClientTools;
+import com.cloudogu.upgrade.core.server.ServerOwner;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the full backup of the running old cluster with {@code pg_dumpall}: into a temporary name,
+ * checked (exit code and the dump's completion trailer), fsynced, measured (size, SHA-256),
+ * restricted to the database OS user, and only then renamed into place atomically, next to its
+ * manifest. A crash at any point leaves at most a {@code .partial} file that the next run removes.
+ */
+public final class ClusterDumper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterDumper.class);
+    static final String TRAILER = "PostgreSQL database cluster dump complete";
+    private static final long SPACE_MARGIN = 64L << 20;
+
+    private final Path backupDirectory;
+    private final ClientTools tools;
+    private final ProcessRunner runner;
+    private final ServerOwner owner;
+    private final UpgradeListener listener;
+
+    /**
+     * @param backupDirectory where backups go
+     * @param tools client programs ({@code pg_dumpall})
+     * @param runner runs them
+     * @param owner the database OS user, owner of the backup
+     * @param listener receives progress
+     */
+    public ClusterDumper(Path backupDirectory, ClientTools tools, ProcessRunner runner, ServerOwner owner,
+                         UpgradeListener listener) {
+        this.backupDirectory = backupDirectory;
+        this.tools = tools;
+        this.runner = runner;
+        this.owner = owner;
+        this.listener = listener;
+    }
+
+    /**
+     * @param facts size and settings of the running cluster
+     * @param from version upgraded from (names the file)
+     * @param to version upgraded to
+     * @return the finished, verified backup file
+     */
+    public Path dump(RunningCluster.Facts facts, String from, String to) {
+        prepareDirectory();
+        checkSpace(facts.sizeBytes());
+        Path target = backupDirectory.resolve("cluster-" + from + ".sql");
+        Path partial = backupDirectory.resolve(target.getFileName() + ".partial");
+        String toolVersion = tools.version("pg_dumpall");
+        long t0 = System.nanoTime();
+        ProcessResult result;
+        try (ProgressReporter progress = new ProgressReporter("dump", () -> sizeOf(partial), facts.sizeBytes(),
+                listener, Duration.ofSeconds(5))) {
+            result = runner.run(Command.of(tools.path("pg_dumpall").toString(), "-w", "-f", partial.toString())
+                    .runAs(owner.name()).timeout(Duration.ofHours(24)).build());
+        }
+        if (!result.succeeded()) {
+            deleteQuietly(partial);
+            if (result.stderrTail().contains("No space left on device")) {
+                throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "The backup ran out of space in "
+                        + backupDirectory + "; about " + ProgressReporter.mib(facts.sizeBytes() + SPACE_MARGIN)
+                        + " are needed. Free space there and run pre-upgrade again; the old cluster is untouched.");
+            }
+            throw new UpgradeException(ErrorCode.BACKUP_FAILED, "pg_dumpall failed with exit code " + result.exitCode()
+                    + ": " + lastLine(result.stderrTail()) + ". The old cluster is untouched; fix the cause and run"
+                    + " pre-upgrade again.");
+        }
+        try {
+            requireTrailer(partial);
+            fsync(partial);
+            long size = Files.size(partial);
+            String sha = Checksums.sha256(partial);
+            Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
+            owner.chown(partial);
+            Path manifestPartial = backupDirectory.resolve(target.getFileName() + ".manifest.partial");
+            new BackupManifest(size, sha, from, to, facts.serverVersionNum(), toolVersion, facts.settings())
+                    .write(manifestPartial);
+            Files.setPosixFilePermissions(manifestPartial, PosixFilePermissions.fromString("rw-------"));
+            owner.chown(manifestPartial);
+            fsync(manifestPartial);
+            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(manifestPartial, BackupManifest.pathFor(target), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+            fsyncDirectory(backupDirectory);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            LOG.info("backup {} written: {}, sha256 {}, {} s ({}/s)", target, ProgressReporter.mib(size), sha,
+                    String.format(java.util.Locale.ROOT, "%.1f", seconds), ProgressReporter.mib((long) (size / Math.max(seconds, 0.001))));
+            return target;
+        } catch (IOException e) {
+            deleteQuietly(partial);
+            throw new UpgradeException(ErrorCode.BACKUP_FAILED, "Cannot finish the backup " + target + ": "
+                    + e.getMessage() + ". The old cluster is untouched; run pre-upgrade again.", e);
+        }
+    }
+
+    private void prepareDirectory() {
+        try {
+            if (Files.isSymbolicLink(backupDirectory)) {
+                throw new UpgradeException(ErrorCode.BACKUP_FAILED, "The backup directory " + backupDirectory
+                        + " is a symbolic link; refused. Point DOGU_UPGRADE_BACKUP_DIR at a real directory.");
+            }
+            if (!Files.isDirectory(backupDirectory)) {
+                Files.createDirectories(backupDirectory);
+                Files.setPosixFilePermissions(backupDirectory, PosixFilePermissions.fromString("rwx------"));
+            }
+            owner.chown(backupDirectory);
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(backupDirectory, "*.partial")) {
+                for (Path p : leftovers) {
+                    LOG.info("removing {} left by an interrupted earlier backup", p);
+                    Files.delete(p);
+                }
+            }
+            Path probe = Files.createTempFile(backupDirectory, ".write-test", ".partial");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new UpgradeException(ErrorCode.BACKUP_FAILED, "The backup directory " + backupDirectory
+                    + " is not writable (" + e.getMessage() + "). Fix its permissions or set DOGU_UPGRADE_BACKUP_DIR.", e);
+        }
+    }
+
+    private void checkSpace(long clusterBytes) {
+        long needed = clusterBytes + SPACE_MARGIN;
+        long free;
+        try {
+            free = Files.getFileStore(backupDirectory).getUsableSpace();
+        } catch (IOException e) {
+            throw new UpgradeException(ErrorCode.BACKUP_FAILED, "Cannot read free space of " + backupDirectory + ": "
+                    + e.getMessage(), e);
+        }
+        if (free < needed) {
+            throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "Not enough space for the backup in " + backupDirectory
+                    + ": about " + ProgressReporter.mib(needed) + " needed (cluster size plus margin), "
+                    + ProgressReporter.mib(free) + " free. Free space and run pre-upgrade again; nothing was written.");
+        }
+        LOG.info("disk space check: {} needed, {} free in {}", ProgressReporter.mib(needed), ProgressReporter.mib(free),
+                backupDirectory);
+    }
+
+    static void requireTrailer(Path dump) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(dump.toFile(), "r")) {
+            long len = f.length();
+            int n = (int) Math.min(len, 512);
+            byte[] tail = new byte[n];
+            f.seek(len - n);
+            f.readFully(tail);
+            if (!new String(tail, StandardCharsets.UTF_8).contains(TRAILER)) {
+                throw new UpgradeException(ErrorCode.BACKUP_FAILED, "The dump " + dump + " lacks pg_dumpall's completion"
+                        + " line ('" + TRAILER + "'): it is incomplete. The old cluster is untouched; run pre-upgrade again.");
+            }
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    static void fsync(Path file) throws IOException {
+        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+    }
+
+    static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the next run removes *.partial files anyway
+        }
+    }
+
+    private static String lastLine(String text) {
+        String t = text.strip();
+        int nl = t.lastIndexOf('\n');
+        return nl < 0 ? t : t.substring(nl + 1);
+    }
+}

@@ -1,0 +1,63 @@
+package com.cloudogu.upgrade.core.backup;
+
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.core.process.Command;
+import com.cloudogu.upgrade.core.process.ProcessRunner;
+import com.cloudogu.upgrade.core.server.ClientTools;
+import com.cloudogu.upgrade.core.server.ClusterSettings;
+import java.time.Duration;
+
+/**
+ * The old cluster, still served by the old container's running server, reached the way the dogu's
+ * own tools reach it: through libpq's environment ({@code PGHOST}, {@code PGPORT}, {@code PGUSER},
+ * {@code PGPASSFILE}) as the database OS user. Queries return one row whose fields are split on a
+ * control character, so no human-oriented psql output is ever parsed.
+ */
+public final class RunningCluster {
+
+    private static final String FIELD = "\u001f";
+
+    private final ClientTools tools;
+    private final ProcessRunner runner;
+    private final String osUser;
+
+    /**
+     * @param tools client programs
+     * @param runner runs them
+     * @param osUser the database OS user (peer authentication on the socket)
+     */
+    public RunningCluster(ClientTools tools, ProcessRunner runner, String osUser) {
+        this.tools = tools;
+        this.runner = runner;
+        this.osUser = osUser;
+    }
+
+    /** @return what a dump needs to know about the cluster */
+    public Facts facts() {
+        String sql = "SELECT (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn),"
+                + " pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, current_setting('data_checksums'),"
+                + " current_setting('server_version_num')"
+                + " FROM pg_database d WHERE d.datname = 'template1'";
+        String out = runner.runChecked(Command.of(tools.path("psql").toString(), "-X", "-w", "-A", "-t", "-q",
+                        "-F", FIELD, "-d", "template1", "-c", sql)
+                .runAs(osUser).captureStdout().timeout(Duration.ofMinutes(2)).build(),
+                ErrorCode.BACKUP_FAILED, "query the running server (check PGHOST/PGPORT/PGUSER and that the old server runs)")
+                .stdout().strip();
+        String[] f = out.split(FIELD, -1);
+        if (f.length != 6) {
+            throw new UpgradeException(ErrorCode.BACKUP_FAILED, "Unexpected answer from the running server: " + f.length
+                    + " fields instead of 6.");
+        }
+        return new Facts(Long.parseLong(f[0]), new ClusterSettings(f[1], f[2], f[3], "on".equals(f[4])),
+                Integer.parseInt(f[5]));
+    }
+
+    /**
+     * @param sizeBytes total size of all connectable databases
+     * @param settings initdb settings to carry over
+     * @param serverVersionNum {@code server_version_num}
+     */
+    public record Facts(long sizeBytes, ClusterSettings settings, int serverVersionNum) {
+    }
+}
