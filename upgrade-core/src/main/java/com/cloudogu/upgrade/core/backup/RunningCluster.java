@@ -11,12 +11,13 @@ import java.time.Duration;
 /**
  * The old cluster, still served by the old container's running server, reached the way the dogu's
  * own tools reach it: through libpq's environment ({@code PGHOST}, {@code PGPORT}, {@code PGUSER},
- * {@code PGPASSFILE}) as the database OS user. Queries return one row whose fields are split on a
- * control character, so no human-oriented psql output is ever parsed.
+ * {@code PGPASSFILE}) as the database OS user. Queries return one unaligned, tuples-only row
+ * whose field count is checked, so no human-oriented psql output is ever parsed.
  */
 public final class RunningCluster {
 
-    private static final String FIELD = "\u001f";
+    // Encoding and locale names never contain a bar; the field count is checked anyway.
+    private static final String FIELD = "|";
 
     private final ClientTools tools;
     private final ProcessRunner runner;
@@ -44,10 +45,10 @@ public final class RunningCluster {
                 .runAs(osUser).captureStdout().timeout(Duration.ofMinutes(2)).build(),
                 ErrorCode.BACKUP_FAILED, "query the running server (check PGHOST/PGPORT/PGUSER and that the old server runs)")
                 .stdout().strip();
-        String[] f = out.split(FIELD, -1);
+        String[] f = out.split(java.util.regex.Pattern.quote(FIELD), -1);
         if (f.length != 6) {
             throw new UpgradeException(ErrorCode.BACKUP_FAILED, "Unexpected answer from the running server: " + f.length
-                    + " fields instead of 6.");
+                    + " fields instead of 6: '" + out + "'.");
         }
         return new Facts(Long.parseLong(f[0]), new ClusterSettings(f[1], f[2], f[3], "on".equals(f[4])),
                 Integer.parseInt(f[5]));

@@ -1,0 +1,209 @@
+package com.cloudogu.upgrade.cli;
+
+import com.cloudogu.upgrade.api.DoguVersion;
+import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.core.UpgradePlan;
+import com.cloudogu.upgrade.core.UpgradeStatus;
+import com.cloudogu.upgrade.core.migration.DiscoveredMigration;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dogu-upgrade}: the thin command line over the library, called by the dogu's hook scripts. */
+@Command(name = "dogu-upgrade", mixinStandardHelpOptions = true, version = "dogu-upgrade 0.1.0",
+        description = "Upgrades the PostgreSQL dogu's cluster across image versions without losing data.",
+        subcommands = {DoguUpgradeCli.PreUpgrade.class, DoguUpgradeCli.PostUpgrade.class, DoguUpgradeCli.Startup.class,
+                DoguUpgradeCli.Status.class, DoguUpgradeCli.Plan.class, DoguUpgradeCli.Migrations.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success, also when there is nothing to do",
+                "1:internal error (a bug; rerun with --verbose and report it)",
+                "2:usage error: bad arguments, version or setting; nothing was written",
+                "3:the upgrade failed or was refused; the message says why and what to do",
+                "4:timed out waiting for another phase or the server",
+                "5:another phase holds the upgrade lock"})
+public final class DoguUpgradeCli {
+
+    private DoguUpgradeCli() {
+    }
+
+    /** @param args command line */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** @param args command line @return the exit code */
+    public static int run(String... args) {
+        boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
+        Logging.configure(verbose);
+        CommandLine cli = new CommandLine(new DoguUpgradeCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (e instanceof UpgradeException u) {
+                err.println("dogu-upgrade: error [" + u.code().code() + "]: " + u.getMessage());
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+                err.flush();
+                return ExitCodes.of(u.code());
+            }
+            err.println("dogu-upgrade: internal error: " + e + (verbose ? "" : " (rerun with --verbose for details)"));
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCodes.INTERNAL;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("dogu-upgrade: usage error: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    /** Parses FROM and TO. */
+    static final class VersionPair {
+        @Parameters(index = "0", paramLabel = "FROM", description = "Dogu version upgraded from, e.g. 14.15-2")
+        String from;
+
+        @Parameters(index = "1", paramLabel = "TO", description = "Dogu version upgraded to, e.g. 17.6-1")
+        String to;
+
+        DoguVersion from() {
+            return DoguVersion.parse(from);
+        }
+
+        DoguVersion to() {
+            return DoguVersion.parse(to);
+        }
+    }
+
+    @Command(name = "pre-upgrade", description = "Old container, old server running: back up if needed, mark the upgrade.")
+    static final class PreUpgrade implements Callable<Integer> {
+        @Mixin SharedOptions options;
+        @Mixin VersionPair versions;
+
+        @Override
+        public Integer call() {
+            DoguVersion from = versions.from();
+            DoguVersion to = versions.to();
+            options.upgrade().preUpgrade(from, to);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "post-upgrade", description = "New container: prepare the restore or run pending migrations.")
+    static final class PostUpgrade implements Callable<Integer> {
+        @Mixin SharedOptions options;
+        @Mixin VersionPair versions;
+
+        @Override
+        public Integer call() {
+            DoguVersion from = versions.from();
+            DoguVersion to = versions.to();
+            options.upgrade().postUpgrade(from, to);
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "startup", description = "Every container start: wait for an upgrade, restore or initialize, then exit"
+            + " so the hook can exec the official entrypoint.")
+    static final class Startup implements Callable<Integer> {
+        @Mixin SharedOptions options;
+
+        @Override
+        public Integer call() {
+            options.upgrade().startup();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "status", description = "Show the recorded upgrade state (no secrets).")
+    static final class Status implements Callable<Integer> {
+        @Mixin SharedOptions options;
+        @Option(names = "--json", description = "Print one JSON object (stable format, see README)")
+        boolean json;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            UpgradeStatus s = options.upgrade().status();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("format", 1);
+                m.put("localState", s.localState());
+                m.put("upgrading", "upgrading".equals(s.localState()));
+                m.put("failed", s.localState().startsWith("failed: "));
+                m.put("backupPath", s.backupPath().isEmpty() ? null : s.backupPath());
+                m.put("dataDirectory", s.dataDirectory());
+                m.put("clusterMajor", s.clusterMajor().isEmpty() ? null : s.clusterMajor());
+                m.put("markers", s.markers());
+                out.println(Json.value(m));
+            } else {
+                out.println("local_state:           " + (s.localState().isEmpty() ? "(unset)" : s.localState()));
+                out.println("migration_backup_path: " + (s.backupPath().isEmpty() ? "(unset)" : s.backupPath()));
+                out.println("data directory:        " + s.dataDirectory() + (s.clusterMajor().isEmpty()
+                        ? " (no cluster)" : " (PostgreSQL " + s.clusterMajor() + ")"));
+                s.markers().forEach((k, v) -> out.println("marker " + k + ": " + (v ? "set" : "not set")));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "plan", description = "Show what an upgrade FROM -> TO would do. Changes nothing.")
+    static final class Plan implements Callable<Integer> {
+        @Mixin SharedOptions options;
+        @Mixin VersionPair versions;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            UpgradePlan p = options.upgrade().plan(versions.from(), versions.to());
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("upgrade " + p.from() + " -> " + p.to() + (p.majorUpgrade() ? " (major upgrade)" : ""));
+            if (p.from().equals(p.to())) {
+                out.println("nothing to do: FROM equals TO");
+            } else if (p.backupRequired()) {
+                out.println("full backup and restore: yes");
+                p.backupReasons().forEach(r -> out.println("  rule " + r));
+            } else {
+                out.println("full backup and restore: no (no rule fired)");
+            }
+            out.println("pending migrations: " + (p.pendingMigrations().isEmpty() ? "none" : String.join(", ", p.pendingMigrations())));
+            if (!p.completedMigrations().isEmpty()) {
+                out.println("completed migrations: " + String.join(", ", p.completedMigrations()));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "migrations", description = "List the discovered migrations with id, order and source jar.")
+    static final class Migrations implements Callable<Integer> {
+        @Mixin SharedOptions options;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<DiscoveredMigration> all = options.upgrade().migrations();
+            out.printf("%-5s %-48s %-34s %s%n", "ORDER", "ID", "SOURCE", "DESCRIPTION");
+            for (DiscoveredMigration m : all) {
+                out.printf("%-5d %-48s %-34s %s%n", m.order(), m.id(), m.source(), m.description());
+            }
+            out.flush();
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package com.cloudogu.upgrade.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.testkit.ClusterFingerprint;
+import com.cloudogu.upgrade.testkit.PostgresServer;
+import com.cloudogu.upgrade.testkit.SampleData;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Real major upgrades through the real CLI jar: pre-upgrade in the "old container" (old server
+ * running), post-upgrade and startup in the "new container" (new server binaries on PATH).
+ */
+class MajorUpgradeIT {
+
+    private static final String NEW_PASSWORD = "n3w 'super' \"secret\"";
+
+    @ParameterizedTest(name = "PostgreSQL {0} -> {2}")
+    @CsvSource({
+            "12.22.0, 12.22-1, 15.14.0, 15.14-1",
+            "14.19.0, 14.19-1, 17.6.0, 17.6-0",
+            "15.14.0, 15.14-1, 18.0.0, 18.0-0"})
+    void majorUpgradeKeepsEveryRowRoleSequenceAndExtension(String oldServer, String from, String newServer, String to,
+                                                             @TempDir Path root) throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            PostgresServer old = dogu.startServer(oldServer);
+            SampleData.load(old);
+            try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
+                s.execute("ALTER ROLE postgres PASSWORD 'the-old-password'");
+            }
+            ClusterFingerprint before = ClusterFingerprint.of(old);
+            dogu.setPassword(NEW_PASSWORD);
+
+            CliProcess.Result pre = dogu.cli(oldServer).run("pre-upgrade", from, to).ok();
+            assertThat(pre.stderr()).contains("full backup required: major-upgrade");
+            String backup = dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow();
+            assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).contains(StateKeys.UPGRADING);
+            assertThat(Files.getPosixFilePermissions(Path.of(backup))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+            dogu.stopServer();
+            dogu.cli(newServer).run("post-upgrade", from, to).ok();
+            assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).isEmpty();
+            CliProcess.Result startup = dogu.cli(newServer).run("startup").ok();
+            assertThat(startup.stderr()).contains("migration 01-restore finished");
+
+            assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
+            assertThat(Path.of(backup)).doesNotExist();
+            assertThat(root.resolve("data.previous-" + oldServer.substring(0, 2))).doesNotExist();
+            assertThat(Files.readString(dogu.data().resolve("PG_VERSION")).strip()).isEqualTo(newServer.substring(0, 2));
+            assertThat(pre.stderr() + startup.stderr()).doesNotContain(NEW_PASSWORD).doesNotContain("the-old-password");
+
+            try (PostgresServer upgraded = PostgresServer.builder(newServer).dataDirectory(dogu.data())
+                    .superuserPassword(NEW_PASSWORD).start()) {
+                ClusterFingerprint after = ClusterFingerprint.of(upgraded);
+                assertThat(before.diff(after)).as("differences after the upgrade").isEmpty();
+                assertThatThrownBy(() -> connect(upgraded, "the-old-password"))
+                        .as("the dump's password for the bootstrap superuser must not replace the new one")
+                        .isInstanceOf(SQLException.class);
+                try (Connection c = connect(upgraded, NEW_PASSWORD)) {
+                    assertThat(c.isValid(2)).isTrue();
+                }
+            }
+        }
+    }
+
+    private static Connection connect(PostgresServer server, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("password", password);
+        return DriverManager.getConnection(server.jdbcUrl("postgres"), p);
+    }
+}

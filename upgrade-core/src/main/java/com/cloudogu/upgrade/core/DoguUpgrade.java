@@ -1,0 +1,180 @@
+package com.cloudogu.upgrade.core;
+
+import com.cloudogu.upgrade.api.DoguVersion;
+import com.cloudogu.upgrade.api.event.UpgradeListener;
+import com.cloudogu.upgrade.api.migration.Migration;
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.api.state.StateStore;
+import com.cloudogu.upgrade.core.backup.BackupDecision;
+import com.cloudogu.upgrade.core.backup.BackupPlanner;
+import com.cloudogu.upgrade.core.event.EventDispatcher;
+import com.cloudogu.upgrade.core.migration.DiscoveredMigration;
+import com.cloudogu.upgrade.core.migration.MigrationRegistry;
+import com.cloudogu.upgrade.core.phase.PhaseEnvironment;
+import com.cloudogu.upgrade.core.phase.PostUpgradePhase;
+import com.cloudogu.upgrade.core.phase.PreUpgradePhase;
+import com.cloudogu.upgrade.core.phase.StartupPhase;
+import com.cloudogu.upgrade.core.phase.UpgradeSettings;
+import com.cloudogu.upgrade.core.process.ProcessRunner;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The entry point for tools that run dogu-upgrade's phases, the CLI among them:
+ *
+ * <pre>{@code
+ * DoguUpgrade upgrade = DoguUpgrade.builder()
+ *         .settings(UpgradeSettings.builder().dataDirectory(Path.of("/var/lib/postgresql/17/docker")).build())
+ *         .stateStore(myStore)
+ *         .listener(event -> System.out.println(event))
+ *         .build();
+ * upgrade.postUpgrade(DoguVersion.parse("14.15-2"), DoguVersion.parse("17.6-1"));
+ * }</pre>
+ *
+ * Migrations and backup rules are discovered with {@link java.util.ServiceLoader} from the class
+ * loader given (default: this class's), only when a phase needs them.
+ */
+public final class DoguUpgrade {
+
+    private final PhaseEnvironment env;
+    private final Supplier<List<DiscoveredMigration>> discovered;
+
+    private DoguUpgrade(PhaseEnvironment env, Supplier<List<DiscoveredMigration>> discovered) {
+        this.env = env;
+        this.discovered = discovered;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs pre-upgrade in the old container.
+     *
+     * @param from version upgraded from
+     * @param to version upgraded to
+     */
+    public void preUpgrade(DoguVersion from, DoguVersion to) {
+        new PreUpgradePhase(env).run(from, to);
+    }
+
+    /**
+     * Runs post-upgrade in the new container.
+     *
+     * @param from version upgraded from
+     * @param to version upgraded to
+     */
+    public void postUpgrade(DoguVersion from, DoguVersion to) {
+        new PostUpgradePhase(env).run(from, to);
+    }
+
+    /** Runs startup: wait for a running upgrade, restore or initialize if needed. */
+    public void startup() {
+        new StartupPhase(env).run();
+    }
+
+    /**
+     * @param from version upgraded from
+     * @param to version upgraded to
+     * @return what an upgrade would do; nothing is changed
+     */
+    public UpgradePlan plan(DoguVersion from, DoguVersion to) {
+        BackupDecision decision = from.equals(to) ? new BackupDecision(List.of()) : env.planner().decide(from, to);
+        List<String> pending = new ArrayList<>();
+        List<String> done = new ArrayList<>();
+        for (Migration m : env.migrations()) {
+            boolean set = m.marker().map(k -> "true".equals(env.state().get(k).orElse(null))).orElse(false);
+            (set ? done : pending).add(m.id());
+        }
+        return new UpgradePlan(from.toString(), to.toString(), from.isMajorUpgradeTo(to), decision.reasons(), pending, done);
+    }
+
+    /** @return the recorded upgrade state */
+    public UpgradeStatus status() {
+        Map<String, Boolean> markers = new LinkedHashMap<>();
+        for (Migration m : env.migrations()) {
+            m.marker().ifPresent(k -> markers.put(k, "true".equals(env.state().get(k).orElse(null))));
+        }
+        return new UpgradeStatus(env.state().get(StateKeys.LOCAL_STATE).orElse(""),
+                env.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElse(""),
+                env.settings().dataDirectory().toString(), env.data().postgresMajor().orElse(""), markers);
+    }
+
+    /** @return every discovered migration with its source, in run order */
+    public List<DiscoveredMigration> migrations() {
+        return discovered.get();
+    }
+
+    /** Builds a {@link DoguUpgrade}. */
+    public static final class Builder {
+        private UpgradeSettings settings = UpgradeSettings.builder().build();
+        private StateStore stateStore;
+        private final EventDispatcher events = new EventDispatcher();
+        private ClassLoader classLoader = DoguUpgrade.class.getClassLoader();
+        private ProcessRunner runner;
+
+        private Builder() {
+        }
+
+        /** @param v paths and timeouts @return this */
+        public Builder settings(UpgradeSettings v) {
+            settings = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** @param v where state and markers are kept (required) @return this */
+        public Builder stateStore(StateStore v) {
+            stateStore = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** @param v receives phase, migration and progress events; may be called repeatedly @return this */
+        public Builder listener(UpgradeListener v) {
+            events.add(Objects.requireNonNull(v));
+            return this;
+        }
+
+        /** @param v where migrations and backup rules are discovered (e.g. with plugin jars) @return this */
+        public Builder classLoader(ClassLoader v) {
+            classLoader = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** @param v runs external programs (default: for the current process) @return this */
+        public Builder processRunner(ProcessRunner v) {
+            runner = Objects.requireNonNull(v);
+            return this;
+        }
+
+        /** @return the configured entry point */
+        public DoguUpgrade build() {
+            Objects.requireNonNull(stateStore, "a state store is required");
+            ClassLoader loader = classLoader;
+            Supplier<List<DiscoveredMigration>> discovered = memoize(() -> MigrationRegistry.discover(loader).migrations());
+            Supplier<List<Migration>> migrations = () -> discovered.get().stream().map(DiscoveredMigration::migration).toList();
+            PhaseEnvironment env = new PhaseEnvironment(settings, stateStore,
+                    runner != null ? runner : ProcessRunner.forCurrentProcess(), events, migrations,
+                    () -> BackupPlanner.discover(loader));
+            return new DoguUpgrade(env, discovered);
+        }
+
+        private static <T> Supplier<T> memoize(Supplier<T> s) {
+            return new Supplier<>() {
+                private T value;
+
+                @Override
+                public synchronized T get() {
+                    if (value == null) {
+                        value = s.get();
+                    }
+                    return value;
+                }
+            };
+        }
+    }
+}

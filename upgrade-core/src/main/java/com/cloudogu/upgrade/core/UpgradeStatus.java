@@ -1,0 +1,16 @@
+package com.cloudogu.upgrade.core;
+
+import java.util.Map;
+
+/**
+ * The upgrade state as recorded in the state store and on disk. Holds no secrets.
+ *
+ * @param localState {@code local_state}: empty, {@code upgrading} or {@code failed: ...}
+ * @param backupPath {@code migration_backup_path}, empty if none is pending
+ * @param dataDirectory {@code PGDATA}
+ * @param clusterMajor major in {@code PG_VERSION}, empty if not initialized
+ * @param markers completion marker of each migration that has one -> whether it is set
+ */
+public record UpgradeStatus(String localState, String backupPath, String dataDirectory, String clusterMajor,
+                            Map<String, Boolean> markers) {
+}

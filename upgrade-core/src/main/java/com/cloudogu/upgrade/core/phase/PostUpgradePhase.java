@@ -1,0 +1,93 @@
+package com.cloudogu.upgrade.core.phase;
+
+import com.cloudogu.upgrade.api.DoguVersion;
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.core.lock.PhaseLock;
+import com.cloudogu.upgrade.core.restore.RestoreTarget;
+import com.cloudogu.upgrade.core.server.DataDirectory;
+import com.cloudogu.upgrade.core.server.PostgresInstallation;
+import com.cloudogu.upgrade.core.server.ServerOwner;
+import com.cloudogu.upgrade.core.server.TemporaryServer;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * post-upgrade, in the new container. Restore case: verify the backup and move the old cluster
+ * aside (the restore runs on the next startup, or here when configured). Regular case: run the
+ * pending migrations on a temporary server. Either way {@code local_state} is removed at the end,
+ * or set to {@code failed: <reason>} so a waiting startup stops at once.
+ */
+public final class PostUpgradePhase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PostUpgradePhase.class);
+    static final String NAME = "post-upgrade";
+
+    private final PhaseEnvironment env;
+
+    /** @param env the phase environment */
+    public PostUpgradePhase(PhaseEnvironment env) {
+        this.env = env;
+    }
+
+    /**
+     * @param from version upgraded from
+     * @param to version upgraded to
+     */
+    public void run(DoguVersion from, DoguVersion to) {
+        if (from.equals(to)) {
+            env.state().remove(StateKeys.LOCAL_STATE);
+            LOG.info("{}: {} == {}, nothing to do", NAME, from, to);
+            return;
+        }
+        Versions.refuseDowngrade(from, to);
+        env.runPhase(NAME, () -> {
+            try (PhaseLock lock = PhaseLock.acquire(env.settings().lockFile(), NAME)) {
+                try {
+                    upgrade(from, to);
+                    env.state().remove(StateKeys.LOCAL_STATE);
+                } catch (UpgradeException e) {
+                    env.recordFailure(e.getMessage());
+                    throw e;
+                }
+            }
+        });
+    }
+
+    private void upgrade(DoguVersion from, DoguVersion to) {
+        ServerOwner owner = env.owner();
+        DataDirectory data = env.data();
+        // Under the lock, so it cannot race with a restore that replaces PGDATA.
+        owner.chown(data.path());
+        RestoreProcedure restore = new RestoreProcedure(env);
+        Optional<RestoreProcedure.Verified> backup = restore.verifyRecordedBackup();
+        PostgresInstallation installation = env.installation();
+        if (backup.isPresent()) {
+            new RestoreTarget(data, installation.major(), owner).moveOldClusterAside();
+            if (env.settings().restoreInPostUpgrade()) {
+                restore.run(backup.get());
+            } else {
+                LOG.info("restore of {} prepared; it runs on the next startup", backup.get().file());
+            }
+            return;
+        }
+        if (!data.isInitialized()) {
+            LOG.info("no cluster in {}; nothing to migrate (a fresh install happens on startup)", data.path());
+            return;
+        }
+        String major = data.postgresMajor().orElseThrow();
+        if (!major.equals(Integer.toString(installation.major()))) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "PGDATA " + data.path() + " holds a PostgreSQL " + major
+                    + " cluster but this image runs PostgreSQL " + installation.major() + " and no backup is recorded ("
+                    + StateKeys.MIGRATION_BACKUP_PATH + " is unset). Run pre-upgrade " + from + " " + to
+                    + " in the old container first. Nothing was changed.");
+        }
+        try (TemporaryServer server = TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
+                env.settings().serverStartTimeout())) {
+            new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
+                    Optional.of(from), Optional.of(to), env.state(), server, Optional.empty(), env.events()));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package com.cloudogu.upgrade.core.phase;
+
+import com.cloudogu.upgrade.api.DoguVersion;
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.core.backup.BackupDecision;
+import com.cloudogu.upgrade.core.backup.ClusterDumper;
+import com.cloudogu.upgrade.core.backup.RunningCluster;
+import com.cloudogu.upgrade.core.lock.PhaseLock;
+import com.cloudogu.upgrade.core.server.ServerOwner;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * pre-upgrade, in the old container with the old server running: decide whether a full backup is
+ * needed, write and verify it, record its path, and set {@code local_state=upgrading} last. A failed
+ * or interrupted run leaves the old instance untouched and can simply be run again.
+ */
+public final class PreUpgradePhase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PreUpgradePhase.class);
+    static final String NAME = "pre-upgrade";
+
+    private final PhaseEnvironment env;
+
+    /** @param env the phase environment */
+    public PreUpgradePhase(PhaseEnvironment env) {
+        this.env = env;
+    }
+
+    /**
+     * @param from version upgraded from
+     * @param to version upgraded to
+     */
+    public void run(DoguVersion from, DoguVersion to) {
+        if (from.equals(to)) {
+            LOG.info("{}: {} == {}, nothing to do", NAME, from, to);
+            return;
+        }
+        Versions.refuseDowngrade(from, to);
+        env.runPhase(NAME, () -> {
+            try (PhaseLock lock = PhaseLock.acquire(env.settings().lockFile(), NAME)) {
+                BackupDecision decision = env.planner().decide(from, to);
+                if (decision.required()) {
+                    LOG.info("full backup required: {}", String.join("; ", decision.reasons()));
+                    ServerOwner owner = env.owner();
+                    RunningCluster cluster = new RunningCluster(env.clientTools(), env.runner(), owner.name());
+                    RunningCluster.Facts facts = cluster.facts();
+                    Path backup = new ClusterDumper(env.settings().backupDirectory(), env.clientTools(), env.runner(),
+                            owner, env.events()).dump(facts, from.toString(), to.toString());
+                    env.state().set(StateKeys.MIGRATION_BACKUP_PATH, backup.toString());
+                } else {
+                    LOG.info("no full backup required for {} -> {}", from, to);
+                }
+                env.state().set(StateKeys.LOCAL_STATE, StateKeys.UPGRADING);
+            }
+        });
+    }
+}

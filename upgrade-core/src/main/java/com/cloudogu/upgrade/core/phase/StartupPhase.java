@@ -1,0 +1,108 @@
+package com.cloudogu.upgrade.core.phase;
+
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.api.migration.Migration;
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.core.lock.PhaseLock;
+import com.cloudogu.upgrade.core.server.ClusterInitializer;
+import com.cloudogu.upgrade.core.server.ClusterSettings;
+import com.cloudogu.upgrade.core.server.DataDirectory;
+import com.cloudogu.upgrade.core.server.PostgresInstallation;
+import com.cloudogu.upgrade.core.server.ServerOwner;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * startup, on every container start before the official entrypoint: wait (with a timeout) while an
+ * upgrade runs, end at once if it failed, then restore a pending backup or initialize a fresh
+ * cluster. With nothing pending it reads two state keys and returns.
+ */
+public final class StartupPhase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StartupPhase.class);
+    static final String NAME = "startup";
+
+    private final PhaseEnvironment env;
+
+    /** @param env the phase environment */
+    public StartupPhase(PhaseEnvironment env) {
+        this.env = env;
+    }
+
+    /** Runs the phase. */
+    public void run() {
+        waitForUpgrade();
+        Optional<String> backupPath = env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(s -> !s.isBlank());
+        DataDirectory data = env.data();
+        if (backupPath.isEmpty() && data.isInitialized()) {
+            LOG.debug("startup: nothing pending");
+            return;
+        }
+        env.runPhase(NAME, () -> {
+            try (PhaseLock lock = PhaseLock.acquire(env.settings().lockFile(), NAME)) {
+                RestoreProcedure restore = new RestoreProcedure(env);
+                Optional<RestoreProcedure.Verified> backup = restore.verifyRecordedBackup();
+                if (backup.isPresent()) {
+                    restore.run(backup.get());
+                } else if (!env.data().isInitialized()) {
+                    freshInstall(data);
+                }
+            }
+        });
+    }
+
+    private void waitForUpgrade() {
+        long t0 = System.nanoTime();
+        long lastLog = t0;
+        Duration timeout = env.settings().waitTimeout();
+        while (true) {
+            String state = env.state().get(StateKeys.LOCAL_STATE).orElse("");
+            if (state.startsWith(StateKeys.FAILED_PREFIX)) {
+                throw new UpgradeException(ErrorCode.UPGRADE_FAILED, "The upgrade failed: "
+                        + state.substring(StateKeys.FAILED_PREFIX.length()) + " Fix the cause and run post-upgrade again.");
+            }
+            if (!StateKeys.UPGRADING.equals(state)) {
+                if (lastLog != t0) {
+                    LOG.info("upgrade finished after {} s of waiting", (System.nanoTime() - t0) / 1_000_000_000);
+                }
+                return;
+            }
+            long now = System.nanoTime();
+            if (now - t0 > timeout.toNanos()) {
+                throw new UpgradeException(ErrorCode.TIMEOUT, "Waited " + timeout.toSeconds() + " s for the running"
+                        + " upgrade (local_state=upgrading) to finish. Check post-upgrade's log; raise the limit with"
+                        + " --wait-timeout.");
+            }
+            if (now - lastLog >= Duration.ofSeconds(10).toNanos() || lastLog == t0) {
+                LOG.info("waiting for the upgrade to finish (local_state=upgrading), {} s so far",
+                        (now - t0) / 1_000_000_000);
+                lastLog = now == t0 ? now + 1 : now;
+            }
+            try {
+                Thread.sleep(env.settings().pollInterval().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpgradeException(ErrorCode.TIMEOUT, "Interrupted while waiting for the upgrade.", e);
+            }
+        }
+    }
+
+    private void freshInstall(DataDirectory data) {
+        if (!data.isEmpty()) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "PGDATA " + data.path() + " is neither empty nor a"
+                    + " PostgreSQL cluster and no backup is recorded; refusing to initialize over it.");
+        }
+        PostgresInstallation installation = env.installation();
+        ServerOwner owner = env.owner();
+        new ClusterInitializer(installation, env.runner(), owner)
+                .initialize(data, ClusterSettings.DEFAULT, owner.name(), env.state().get(StateKeys.PASSWORD));
+        // A fresh cluster of this image needs none of the repairs: count them as applied.
+        for (Migration m : env.migrations()) {
+            m.marker().ifPresent(k -> env.state().set(k, "true"));
+        }
+        LOG.info("fresh install: initialized {} and marked all migrations as applied", data.path());
+    }
+}

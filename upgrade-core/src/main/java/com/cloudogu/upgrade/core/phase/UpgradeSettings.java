@@ -1,0 +1,121 @@
+package com.cloudogu.upgrade.core.phase;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Where things are and how long to wait. Built with {@link #builder()}; every value has the
+ * PostgreSQL dogu's default.
+ *
+ * @param dataDirectory {@code PGDATA}
+ * @param backupDirectory where full backups are written
+ * @param lockFile the phase lock, outside the data volume
+ * @param waitTimeout how long startup waits for a running upgrade
+ * @param pollInterval how often startup looks at the state while waiting
+ * @param serverStartTimeout how long a temporary server may take to accept connections
+ * @param restoreInPostUpgrade restore inside post-upgrade instead of on the next startup
+ * @param keepBackup keep the backup after a successful restore
+ * @param keepOldCluster keep the moved-aside old cluster after a successful restore
+ * @param path the {@code PATH} searched for server and client programs
+ */
+public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path lockFile, Duration waitTimeout,
+                              Duration pollInterval, Duration serverStartTimeout, boolean restoreInPostUpgrade,
+                              boolean keepBackup, boolean keepOldCluster, String path) {
+
+    /** Validates. */
+    public UpgradeSettings {
+        Objects.requireNonNull(dataDirectory, "dataDirectory");
+        Objects.requireNonNull(backupDirectory, "backupDirectory");
+        Objects.requireNonNull(lockFile, "lockFile");
+        Objects.requireNonNull(path, "path");
+    }
+
+    /** @return a builder with the dogu's defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link UpgradeSettings}. */
+    public static final class Builder {
+        private Path dataDirectory = Path.of("/var/lib/postgresql");
+        private Path backupDirectory = Path.of("/var/lib/postgresql/backup");
+        private Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "dogu-upgrade.lock");
+        private Duration waitTimeout = Duration.ofMinutes(30);
+        private Duration pollInterval = Duration.ofSeconds(2);
+        private Duration serverStartTimeout = Duration.ofMinutes(2);
+        private boolean restoreInPostUpgrade;
+        private boolean keepBackup;
+        private boolean keepOldCluster;
+        private String path = System.getenv("PATH") == null ? "/usr/bin:/bin" : System.getenv("PATH");
+
+        private Builder() {
+        }
+
+        /** @param v PGDATA @return this */
+        public Builder dataDirectory(Path v) {
+            dataDirectory = v;
+            return this;
+        }
+
+        /** @param v backup directory @return this */
+        public Builder backupDirectory(Path v) {
+            backupDirectory = v;
+            return this;
+        }
+
+        /** @param v lock file @return this */
+        public Builder lockFile(Path v) {
+            lockFile = v;
+            return this;
+        }
+
+        /** @param v startup wait timeout @return this */
+        public Builder waitTimeout(Duration v) {
+            waitTimeout = v;
+            return this;
+        }
+
+        /** @param v startup poll interval @return this */
+        public Builder pollInterval(Duration v) {
+            pollInterval = v;
+            return this;
+        }
+
+        /** @param v temporary server start timeout @return this */
+        public Builder serverStartTimeout(Duration v) {
+            serverStartTimeout = v;
+            return this;
+        }
+
+        /** @param v restore inside post-upgrade @return this */
+        public Builder restoreInPostUpgrade(boolean v) {
+            restoreInPostUpgrade = v;
+            return this;
+        }
+
+        /** @param v keep the backup after a restore @return this */
+        public Builder keepBackup(boolean v) {
+            keepBackup = v;
+            return this;
+        }
+
+        /** @param v keep the old cluster after a restore @return this */
+        public Builder keepOldCluster(boolean v) {
+            keepOldCluster = v;
+            return this;
+        }
+
+        /** @param v PATH for server and client programs @return this */
+        public Builder path(String v) {
+            path = v;
+            return this;
+        }
+
+        /** @return the settings */
+        public UpgradeSettings build() {
+            return new UpgradeSettings(dataDirectory, backupDirectory, lockFile, waitTimeout, pollInterval,
+                    serverStartTimeout, restoreInPostUpgrade, keepBackup, keepOldCluster, path);
+        }
+    }
+}
