@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -81,12 +83,14 @@ public class ProcessRunner {
             }
         });
         InputStream stdin = command.stdin().map(s -> s.get()).orElse(new ByteArrayInputStream(new byte[0]));
-        ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(command.timeout()).get();
+        // Commons Exec's own watchdog kills only the direct child; a script's children would keep the
+        // output pipes open and the call would hang past its timeout, so the whole tree is killed.
+        ProcessTreeTimeout timeout = new ProcessTreeTimeout(command.timeout());
         DefaultExecutor.Builder<?> builder = DefaultExecutor.builder();
         command.workingDirectory().ifPresent(d -> builder.setWorkingDirectory(d.toFile()));
         DefaultExecutor executor = builder.get();
         executor.setExitValues(null);
-        executor.setWatchdog(watchdog);
+        executor.setProcessDestroyer(timeout);
         executor.setStreamHandler(new PumpStreamHandler(stdout, stderr, stdin));
         LOG.debug("running {}", redactor.apply(String.join(" ", argv)));
         long start = System.nanoTime();
@@ -101,12 +105,13 @@ public class ProcessRunner {
             throw new UpgradeException(ErrorCode.PROCESS, "Could not run '" + command.arguments().get(0) + "': "
                     + redactor.apply(String.valueOf(e.getMessage())) + ". Check that it is installed and on PATH.", e);
         } finally {
+            timeout.cancel();
             closeQuietly(stdout);
             closeQuietly(stderr);
             closeQuietly(stdin);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        if (watchdog.killedProcess()) {
+        if (timeout.expired()) {
             throw new UpgradeException(ErrorCode.TIMEOUT, "'" + command.label() + "' did not finish within "
                     + command.timeout().toSeconds() + " s and was stopped.");
         }
@@ -203,7 +208,19 @@ public class ProcessRunner {
         private final List<String> secrets;
 
         Redactor(List<String> secrets) {
-            this.secrets = secrets;
+            List<String> all = new ArrayList<>();
+            for (String secret : secrets) {
+                all.add(secret);
+                // output is logged line by line, so each line of a multi-line secret is redacted too
+                for (String line : secret.split("\\R")) {
+                    if (!line.isBlank() && !line.equals(secret)) {
+                        all.add(line);
+                    }
+                }
+            }
+            // longest first, so a secret that contains a shorter one is never left half visible
+            all.sort(Comparator.comparingInt(String::length).reversed());
+            this.secrets = all;
         }
 
         String apply(String text) {
@@ -216,9 +233,13 @@ public class ProcessRunner {
     }
 
     private static final class LineLogger extends LogOutputStream {
+        private static final int INFO_LEVEL = 999;
+
         private final java.util.function.Consumer<String> sink;
 
         LineLogger(java.util.function.Consumer<String> sink) {
+            // decode as UTF-8 like captured output; a platform charset could garble a secret and defeat redaction
+            super(INFO_LEVEL, StandardCharsets.UTF_8);
             this.sink = sink;
         }
 
