@@ -96,7 +96,7 @@ public final class DumpRestore implements PendingRestore {
         try (InputStream in = filter;
              ProgressReporter progress = new ProgressReporter("restore", filter::bytesRead, manifest.size(), listener,
                      Duration.ofSeconds(5))) {
-            result = runner.run(Command.of(tools.path("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+            result = runner.run(Command.of(tools.path("psql").toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null",
                             "-h", server.socketDirectory().toString(), "-p", Integer.toString(server.port()),
                             "-U", server.superuser(), "-d", "postgres", "-f", "-")
                     .env("PGOPTIONS", "-c client_min_messages=warning")

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Dogu startup: wait for a running upgrade, restore or initialize, then hand over to the official
+# entrypoint with exec so signals reach the server directly.
+set -o errexit -o nounset -o pipefail
+java -Xmx64m -jar "${DOGU_UPGRADE_JAR:-/usr/local/lib/dogu-upgrade.jar}" startup
+exec /usr/local/bin/docker-entrypoint.sh postgres \
+  -c listen_addresses='*' \
+  -c hba_file="${PGDATA}/pg_hba.conf" \
+  -c log_min_messages="${POSTGRES_LOG_LEVEL:-warning}" \
+  -c max_connections="${POSTGRES_MAX_CONNECTIONS:-100}"
