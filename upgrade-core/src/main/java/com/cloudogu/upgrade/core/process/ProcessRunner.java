@@ -14,9 +14,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecuteResultHandler;
-import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.LogOutputStream;
@@ -62,10 +60,7 @@ public class ProcessRunner {
      */
     public ProcessResult run(Command command) {
         List<String> argv = userSwitch.wrap(command.runAsUser(), command.arguments());
-        CommandLine line = new CommandLine(argv.get(0));
-        for (String arg : argv.subList(1, argv.size())) {
-            line.addArgument(arg, false);
-        }
+        ExactArgumentsExecutor executor = new ExactArgumentsExecutor(argv, command.workingDirectory().orElse(null));
         Redactor redactor = new Redactor(command.secrets());
         StringBuilder captured = new StringBuilder();
         Deque<String> stderrTail = new ArrayDeque<>();
@@ -86,9 +81,6 @@ public class ProcessRunner {
         // Commons Exec's own watchdog kills only the direct child; a script's children would keep the
         // output pipes open and the call would hang past its timeout, so the whole tree is killed.
         ProcessTreeTimeout timeout = new ProcessTreeTimeout(command.timeout());
-        DefaultExecutor.Builder<?> builder = DefaultExecutor.builder();
-        command.workingDirectory().ifPresent(d -> builder.setWorkingDirectory(d.toFile()));
-        DefaultExecutor executor = builder.get();
         executor.setExitValues(null);
         executor.setProcessDestroyer(timeout);
         executor.setStreamHandler(new PumpStreamHandler(stdout, stderr, stdin));
@@ -98,7 +90,7 @@ public class ProcessRunner {
         try {
             Map<String, String> env = EnvironmentUtils.getProcEnvironment();
             env.putAll(command.environment());
-            exit = executor.execute(line, env);
+            exit = executor.execute(executor.commandLine(), env);
         } catch (ExecuteException e) {
             exit = e.getExitValue();
         } catch (IOException e) {
@@ -131,10 +123,7 @@ public class ProcessRunner {
      */
     public RunningProcess start(Command command) {
         List<String> argv = userSwitch.wrap(command.runAsUser(), command.arguments());
-        CommandLine line = new CommandLine(argv.get(0));
-        for (String arg : argv.subList(1, argv.size())) {
-            line.addArgument(arg, false);
-        }
+        ExactArgumentsExecutor executor = new ExactArgumentsExecutor(argv, command.workingDirectory().orElse(null));
         Redactor redactor = new Redactor(command.secrets());
         Deque<String> stderrTail = new ArrayDeque<>();
         OutputStream out = new LineLogger(l -> LOG.info("[{}] {}", command.label(), redactor.apply(l)));
@@ -149,9 +138,6 @@ public class ProcessRunner {
             }
         });
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(ExecuteWatchdog.INFINITE_TIMEOUT_DURATION).get();
-        DefaultExecutor.Builder<?> builder = DefaultExecutor.builder();
-        command.workingDirectory().ifPresent(d -> builder.setWorkingDirectory(d.toFile()));
-        DefaultExecutor executor = builder.get();
         executor.setExitValues(null);
         executor.setWatchdog(watchdog);
         executor.setStreamHandler(new PumpStreamHandler(out, err, new ByteArrayInputStream(new byte[0])));
@@ -159,7 +145,7 @@ public class ProcessRunner {
         try {
             Map<String, String> env = EnvironmentUtils.getProcEnvironment();
             env.putAll(command.environment());
-            executor.execute(line, env, handler);
+            executor.execute(executor.commandLine(), env, handler);
         } catch (IOException e) {
             throw new UpgradeException(ErrorCode.PROCESS, "Could not start '" + command.arguments().get(0) + "': "
                     + redactor.apply(String.valueOf(e.getMessage())) + ". Check that it is installed and on PATH.", e);

@@ -29,7 +29,7 @@ class ProcessRunnerTest {
         Path marker = dir.resolve("pwned");
         List<String> arguments = List.of("with space", "it's", "say \"hi\"", "$(touch " + marker + ")",
                 "`touch " + marker + "`", "a;b", "x && y", "*", "", "-n", "$HOME", "back\\slash", "line\nbreak",
-                "ümlaut");
+                "ümlaut", "  leading and trailing blanks  ", "\n", "ends with newline\n", "\ttab");
 
         ProcessResult result = runner.run(Command.of("/usr/bin/printf", "%s\\0").args(arguments).captureStdout().build());
 
