@@ -46,6 +46,15 @@ public final class CliProcess {
 
     /** @param args CLI arguments @return a started process */
     public Started start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /**
+     * @param extraEnvironment added to the hook environment for this run (e.g. DOGU_UPGRADE_HOLD_AT)
+     * @param args CLI arguments
+     * @return a started process
+     */
+    public Started start(Map<String, String> extraEnvironment, String... args) throws IOException {
         int n = ++runs;
         String name = String.format("%02d-%s", n, args.length > 0 ? args[0] : "none");
         Path out = logDirectory.resolve(name + ".out");
@@ -55,6 +64,7 @@ public final class CliProcess {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().clear();
         pb.environment().putAll(environment);
+        pb.environment().putAll(extraEnvironment);
         return new Started(pb.start(), out, err, String.join(" ", args));
     }
 
@@ -77,6 +87,33 @@ public final class CliProcess {
             }
             return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8), args);
+        }
+
+        /**
+         * @param text a log fragment
+         * @param seconds how long to wait for it
+         * @return this, once the process logged {@code text}
+         */
+        public Started awaitLog(String text, long seconds) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                if (stderrSoFar().contains(text)) {
+                    return this;
+                }
+                if (!process.isAlive()) {
+                    throw new AssertionError("dogu-upgrade " + args + " exited " + process.exitValue()
+                            + " before logging '" + text + "':\n" + stderrSoFar());
+                }
+                Thread.sleep(50);
+            }
+            throw new AssertionError("dogu-upgrade " + args + " did not log '" + text + "' within " + seconds + " s:\n"
+                    + stderrSoFar());
+        }
+
+        /** Kills the process with SIGKILL, as a crash or an OOM killer would, and waits for it to die. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
         }
 
         /** @return the stderr written so far */

@@ -56,6 +56,17 @@ public final class EmbeddedDogu implements AutoCloseable {
         return running;
     }
 
+    /**
+     * @param version zonky version
+     * @param password the superuser password to log in with (a cluster initialized by dogu-upgrade
+     *     requires one for TCP connections)
+     * @return the running server
+     */
+    public PostgresServer startServer(String version, String password) {
+        running = PostgresServer.builder(version).dataDirectory(data).superuserPassword(password).start();
+        return running;
+    }
+
     /** Stops the server started by {@link #startServer}, as replacing the container does. */
     public void stopServer() {
         if (running != null) {

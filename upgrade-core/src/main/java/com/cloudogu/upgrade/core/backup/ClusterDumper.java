@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.backup;
 
+import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
@@ -70,6 +71,7 @@ public final class ClusterDumper {
         Path partial = backupDirectory.resolve(target.getFileName() + ".partial");
         String toolVersion = tools.version("pg_dumpall");
         long t0 = System.nanoTime();
+        Checkpoints.reach("pre-upgrade.before-dump");
         ProcessResult result;
         try (ProgressReporter progress = new ProgressReporter("dump", () -> sizeOf(partial), facts.sizeBytes(),
                 listener, Duration.ofSeconds(5))) {
@@ -87,6 +89,7 @@ public final class ClusterDumper {
                     + ": " + lastLine(result.stderrTail()) + ". The old cluster is untouched; fix the cause and run"
                     + " pre-upgrade again.");
         }
+        Checkpoints.reach("pre-upgrade.dump-finished");
         try {
             requireTrailer(partial);
             fsync(partial);
@@ -104,6 +107,7 @@ public final class ClusterDumper {
             Files.move(manifestPartial, BackupManifest.pathFor(target), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
             fsyncDirectory(backupDirectory);
+            Checkpoints.reach("pre-upgrade.backup-renamed");
             double seconds = (System.nanoTime() - t0) / 1e9;
             LOG.info("backup {} written: {}, sha256 {}, {} s ({}/s)", target, ProgressReporter.mib(size), sha,
                     String.format(java.util.Locale.ROOT, "%.1f", seconds), ProgressReporter.mib((long) (size / Math.max(seconds, 0.001))));

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.phase;
 
+import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeEvent;
@@ -62,6 +63,7 @@ public final class MigrationRunner {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.MIGRATION_FINISHED, m.id(), took, ""));
             LOG.info("migration {} finished in {} ms", m.id(), took.toMillis());
+            Checkpoints.reach("migration." + m.id() + ".finished");
         }
     }
 

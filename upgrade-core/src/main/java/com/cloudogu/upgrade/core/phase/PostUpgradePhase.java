@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.phase;
 
+import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
@@ -65,7 +66,9 @@ public final class PostUpgradePhase {
         Optional<RestoreProcedure.Verified> backup = restore.verifyRecordedBackup();
         PostgresInstallation installation = env.installation();
         if (backup.isPresent()) {
+            Checkpoints.reach("post-upgrade.backup-verified");
             new RestoreTarget(data, installation.major(), owner).moveOldClusterAside();
+            Checkpoints.reach("post-upgrade.old-cluster-moved");
             if (env.settings().restoreInPostUpgrade()) {
                 restore.run(backup.get());
             } else {
@@ -86,6 +89,7 @@ public final class PostUpgradePhase {
         }
         try (TemporaryServer server = TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
                 env.settings().serverStartTimeout())) {
+            Checkpoints.reach("post-upgrade.server-started");
             new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
                     Optional.of(from), Optional.of(to), env.state(), server, Optional.empty(), env.events()));
         }

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.phase;
 
+import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.core.backup.BackupDecision;
@@ -49,6 +50,7 @@ public final class PreUpgradePhase {
                     Path backup = new ClusterDumper(env.settings().backupDirectory(), env.clientTools(), env.runner(),
                             owner, env.events()).dump(facts, from.toString(), to.toString());
                     env.state().set(StateKeys.MIGRATION_BACKUP_PATH, backup.toString());
+                    Checkpoints.reach("pre-upgrade.backup-path-recorded");
                 } else {
                     LOG.info("no full backup required for {} -> {}", from, to);
                 }

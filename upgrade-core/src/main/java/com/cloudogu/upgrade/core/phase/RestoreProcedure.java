@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.phase;
 
+import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
@@ -12,6 +13,7 @@ import com.cloudogu.upgrade.core.server.ClusterInitializer;
 import com.cloudogu.upgrade.core.server.DataDirectory;
 import com.cloudogu.upgrade.core.server.PostgresInstallation;
 import com.cloudogu.upgrade.core.server.ServerOwner;
+import com.cloudogu.upgrade.core.server.StaleServer;
 import com.cloudogu.upgrade.core.server.TemporaryServer;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -48,11 +50,15 @@ final class RestoreProcedure {
         ServerOwner owner = env.owner();
         DataDirectory data = env.data();
         checkTargetMajor(backup.manifest(), installation);
+        // A temporary server of a killed earlier attempt may still hold the target: stop it before wiping.
+        new StaleServer(data, owner, env.runner(), installation).stopIfOurs();
         RestoreTarget target = new RestoreTarget(data, installation.major(), owner);
         target.recreate(new ClusterInitializer(installation, env.runner(), owner), backup.manifest().cluster(),
                 owner.name(), env.state().get(StateKeys.PASSWORD));
+        Checkpoints.reach("restore.target-initialized");
         try (TemporaryServer server = TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
                 env.settings().serverStartTimeout())) {
+            Checkpoints.reach("restore.server-started");
             DumpRestore restore = new DumpRestore(backup.file(), backup.manifest(), server, env.clientTools(),
                     env.runner(), env.state(), env.events(), target::promote);
             new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
@@ -63,6 +69,7 @@ final class RestoreProcedure {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "No migration restored the backup " + backup.file()
                     + " (is the built-in 01-restore migration missing from the classpath?). Nothing was deleted.");
         }
+        Checkpoints.reach("restore.completed");
         cleanUp(backup.file(), data);
     }
 

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.restore;
 
+import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
@@ -87,8 +88,8 @@ public final class DumpRestore implements PendingRestore {
         long t0 = System.nanoTime();
         SuperuserStatementFilter filter;
         try {
-            filter = new SuperuserStatementFilter(new BufferedInputStream(Files.newInputStream(backup), 1 << 16),
-                    server.superuser());
+            filter = new SuperuserStatementFilter(new HalfwayCheckpoint(
+                    new BufferedInputStream(Files.newInputStream(backup), 1 << 16), manifest.size()), server.superuser());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -118,6 +119,7 @@ public final class DumpRestore implements PendingRestore {
 
     @Override
     public void complete() {
+        Checkpoints.reach("restore.before-complete");
         completion.afterRestore();
         state.remove(StateKeys.MIGRATION_BACKUP_PATH);
         LOG.info("restore complete; {} cleared", StateKeys.MIGRATION_BACKUP_PATH);

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * process was killed. Ours (socket in a dogu-upgrade runtime directory) is stopped; anyone else's
  * is an error, because two servers must never share a data directory.
  */
-final class StaleServer {
+public final class StaleServer {
 
     private static final Logger LOG = LoggerFactory.getLogger(StaleServer.class);
 
@@ -26,14 +26,21 @@ final class StaleServer {
     private final ProcessRunner runner;
     private final PostgresInstallation installation;
 
-    StaleServer(DataDirectory data, ServerOwner owner, ProcessRunner runner, PostgresInstallation installation) {
+    /**
+     * @param data the data directory
+     * @param owner the database OS user
+     * @param runner runs pg_ctl
+     * @param installation provides pg_ctl
+     */
+    public StaleServer(DataDirectory data, ServerOwner owner, ProcessRunner runner, PostgresInstallation installation) {
         this.data = data;
         this.owner = owner;
         this.runner = runner;
         this.installation = installation;
     }
 
-    void stopIfOurs() {
+    /** Stops a temporary server left running on the data directory; fails if someone else's server runs there. */
+    public void stopIfOurs() {
         Path pidFile = data.path().resolve("postmaster.pid");
         if (!Files.isRegularFile(pidFile)) {
             return;

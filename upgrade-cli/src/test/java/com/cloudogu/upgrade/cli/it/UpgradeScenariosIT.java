@@ -1,0 +1,192 @@
+package com.cloudogu.upgrade.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.testkit.ClusterFingerprint;
+import com.cloudogu.upgrade.testkit.PostgresServer;
+import com.cloudogu.upgrade.testkit.SampleData;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The upgrade's behaviour around the happy path: minor upgrades, concurrent phases, crashes, bad backups. */
+class UpgradeScenariosIT {
+
+    private static final String OLD = "14.19.0";
+    private static final String FROM = "14.19-1";
+    private static final String NEW = "17.6.0";
+    private static final String TO = "17.6-0";
+    private static final String PASSWORD = "superuser-secret";
+
+    @TempDir
+    Path root;
+
+    @Test
+    void minorUpgradeOnTheSameDataDirectoryTakesNoBackupAndRunsMigrationsOnATemporaryServer() throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            PostgresServer old = dogu.startServer("14.10.0");
+            SampleData.load(old);
+            ClusterFingerprint before = ClusterFingerprint.of(old);
+            CliProcess.Result pre = dogu.cli("14.10.0").run("pre-upgrade", "14.10-1", "14.15-1").ok();
+            assertThat(pre.stderr()).contains("no full backup required");
+            assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
+            assertThat(dogu.backupDirectory()).doesNotExist();
+            dogu.stopServer();
+
+            CliProcess.Result post = dogu.cli("14.15.0").run("post-upgrade", "14.10-1", "14.15-1").ok();
+            assertThat(post.stderr()).contains("temporary PostgreSQL 14.15 server", "no TCP", "migration 01-restore skipped");
+            assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).isEmpty();
+            assertThat(dogu.data().resolve("postmaster.pid")).doesNotExist();
+            dogu.cli("14.15.0").run("startup").ok();
+
+            try (PostgresServer upgraded = dogu.startServer("14.15.0")) {
+                assertThat(before.diff(ClusterFingerprint.of(upgraded))).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void startupStartedTogetherWithPostUpgradeWaitsThenRestores() throws Exception {
+        try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
+            ClusterFingerprint before = fingerprintOfOldCluster(dogu);
+            CliProcess cli = dogu.cli(NEW);
+            CliProcess.Started startup = cli.start("startup");
+            startup.awaitLog("waiting for the upgrade to finish", 60);
+            cli.run("post-upgrade", FROM, TO).ok();
+            CliProcess.Result done = startup.await(300).ok();
+            assertThat(done.stderr()).contains("migration 01-restore finished");
+            assertThat(restoredFingerprint(dogu).diff(before)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedPostUpgradeMakesAWaitingStartupFailFastWithTheReason() throws Exception {
+        try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
+            Path backup = Path.of(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow());
+            CliProcess cli = dogu.cli(NEW);
+            CliProcess.Started startup = cli.start("startup");
+            startup.awaitLog("waiting for the upgrade to finish", 60);
+            corrupt(backup);
+            CliProcess.Result post = cli.run("post-upgrade", FROM, TO);
+            assertThat(post.exitCode()).isEqualTo(3);
+            long t0 = System.nanoTime();
+            CliProcess.Result failed = startup.await(30);
+            assertThat(failed.exitCode()).isEqualTo(3);
+            assertThat(failed.stderr()).contains("The upgrade failed", "SHA-256");
+            assertThat((System.nanoTime() - t0) / 1e9).as("seconds until startup noticed").isLessThan(10);
+        }
+    }
+
+    @Test
+    void aRestoreKilledHalfwayFinishesOnTheNextStartWithIdenticalData() throws Exception {
+        try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
+            ClusterFingerprint before = fingerprintOfOldCluster(dogu);
+            CliProcess cli = dogu.cli(NEW);
+            cli.run("post-upgrade", FROM, TO).ok();
+            CliProcess.Started startup = cli.start(Map.of("DOGU_UPGRADE_HOLD_AT", "restore.halfway"), "startup");
+            startup.awaitLog("holding at restore.halfway", 120);
+            startup.kill();
+
+            CliProcess.Result again = cli.run("startup").ok();
+            assertThat(again.stderr()).contains("left running by an interrupted earlier run",
+                    "discarding the partial restore target");
+            assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
+            ClusterFingerprint after = restoredFingerprint(dogu);
+            assertThat(after.diff(before)).isEmpty();
+        }
+    }
+
+    @Test
+    void aMissingBackupIsAClearErrorAndTheOldClusterStaysInPlace() throws Exception {
+        try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
+            Path backup = Path.of(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow());
+            Files.delete(backup);
+            assertBadBackupKeepsEverything(dogu, backup, "does not exist");
+        }
+    }
+
+    @Test
+    void aTruncatedBackupIsAClearErrorAndTheOldClusterStaysInPlace() throws Exception {
+        try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
+            Path backup = Path.of(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow());
+            try (RandomAccessFile f = new RandomAccessFile(backup.toFile(), "rw")) {
+                f.setLength(f.length() / 2);
+            }
+            assertBadBackupKeepsEverything(dogu, backup, "truncated");
+        }
+    }
+
+    @Test
+    void aBackupWithAWrongChecksumIsAClearErrorAndTheOldClusterStaysInPlace() throws Exception {
+        try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
+            Path backup = Path.of(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow());
+            corrupt(backup);
+            assertBadBackupKeepsEverything(dogu, backup, "SHA-256");
+        }
+    }
+
+    private void assertBadBackupKeepsEverything(EmbeddedDogu dogu, Path backup, String reason) throws Exception {
+        String pgVersionBefore = Files.readString(dogu.data().resolve("PG_VERSION"));
+        CliProcess.Result post = dogu.cli(NEW).run("post-upgrade", FROM, TO);
+        assertThat(post.exitCode()).isEqualTo(3);
+        assertThat(post.stderr()).contains("dogu-upgrade: error [DU-RESTORE]", reason, "old data is untouched")
+                .doesNotContain("\tat ");
+        assertThat(Files.readString(dogu.data().resolve("PG_VERSION"))).isEqualTo(pgVersionBefore);
+        assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).contains(backup.toString());
+        CliProcess.Result startup = dogu.cli(NEW).run("startup");
+        assertThat(startup.exitCode()).isEqualTo(3);
+        assertThat(Files.readString(dogu.data().resolve("PG_VERSION"))).isEqualTo(pgVersionBefore);
+        try (PostgresServer old = dogu.startServer(OLD); Connection c = old.connect(SampleData.SHOP_DATABASE);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sales.orders")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(SampleData.ORDER_COUNT);
+        }
+    }
+
+    private EmbeddedDogu preparedMajorUpgrade() throws Exception {
+        EmbeddedDogu dogu = EmbeddedDogu.in(root);
+        PostgresServer old = dogu.startServer(OLD);
+        SampleData.load(old);
+        try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE postgres PASSWORD 'the-old-password'");
+        }
+        dogu.setPassword(PASSWORD);
+        dogu.cli(OLD).run("pre-upgrade", FROM, TO).ok();
+        dogu.stopServer();
+        return dogu;
+    }
+
+    private static ClusterFingerprint fingerprintOfOldCluster(EmbeddedDogu dogu) throws Exception {
+        try (PostgresServer old = dogu.startServer(OLD)) {
+            return ClusterFingerprint.of(old);
+        } finally {
+            dogu.stopServer();
+        }
+    }
+
+    private static ClusterFingerprint restoredFingerprint(EmbeddedDogu dogu) throws Exception {
+        try (PostgresServer upgraded = dogu.startServer(NEW, PASSWORD)) {
+            return ClusterFingerprint.of(upgraded);
+        } finally {
+            dogu.stopServer();
+        }
+    }
+
+    private static void corrupt(Path backup) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(backup.toFile(), "rw")) {
+            f.seek(f.length() / 2);
+            int b = f.read();
+            f.seek(f.length() / 2);
+            f.write(b ^ 0x20);
+        }
+    }
+
+}
