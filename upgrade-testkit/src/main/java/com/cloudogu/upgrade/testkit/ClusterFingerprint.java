@@ -272,9 +272,12 @@ public final class ClusterFingerprint {
                 + " (SELECT string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)"
                 + "    || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END, ', ' ORDER BY a.attnum)"
                 + "  FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),"
-                + " (SELECT string_agg(quote_ident(k.conname) || ' ' || pg_get_constraintdef(k.oid), '; '"
-                + "    ORDER BY k.conname COLLATE \"C\")"
-                + "  FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype IN ('p', 'u', 'f', 'c', 'x'))"
+                // Constraints cloned from a parent's (partitions, FKs to partitioned tables) get names
+                // the server generates, and PostgreSQL 18 generates them differently: compare their
+                // definitions only.
+                + " (SELECT string_agg(d, '; ' ORDER BY d COLLATE \"C\") FROM (SELECT CASE WHEN k.conparentid <> 0"
+                + "    THEN '(derived) ' ELSE quote_ident(k.conname) || ' ' END || pg_get_constraintdef(k.oid) AS d"
+                + "  FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype IN ('p', 'u', 'f', 'c', 'x')) defs)"
                 + " " + USER_RELATIONS + " AND c.relkind IN ('r', 'p')")) {
             while (rows.next()) {
                 String table = prefix + "table " + rows.getString(1);

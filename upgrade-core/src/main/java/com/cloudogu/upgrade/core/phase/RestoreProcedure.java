@@ -8,6 +8,7 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.core.backup.BackupManifest;
 import com.cloudogu.upgrade.core.backup.BackupVerifier;
 import com.cloudogu.upgrade.core.restore.DumpRestore;
+import com.cloudogu.upgrade.core.restore.RestoreLeftovers;
 import com.cloudogu.upgrade.core.restore.RestoreTarget;
 import com.cloudogu.upgrade.core.server.ClusterInitializer;
 import com.cloudogu.upgrade.core.server.DataDirectory;
@@ -15,8 +16,6 @@ import com.cloudogu.upgrade.core.server.PostgresInstallation;
 import com.cloudogu.upgrade.core.server.ServerOwner;
 import com.cloudogu.upgrade.core.server.StaleServer;
 import com.cloudogu.upgrade.core.server.TemporaryServer;
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -45,6 +44,14 @@ final class RestoreProcedure {
                 new BackupVerifier(env.settings().backupDirectory()).verify(p)));
     }
 
+    /** Stops a leftover temporary server and removes what a finished restore left behind. */
+    void cleanUpAfterInterruption(DataDirectory data) {
+        if (Files.isRegularFile(data.path().resolve("postmaster.pid"))) {
+            new StaleServer(data, env.owner(), env.runner(), env.installation()).stopIfOurs();
+        }
+        cleanUp(data);
+    }
+
     void run(Verified backup) {
         PostgresInstallation installation = env.installation();
         ServerOwner owner = env.owner();
@@ -70,7 +77,7 @@ final class RestoreProcedure {
                     + " (is the built-in 01-restore migration missing from the classpath?). Nothing was deleted.");
         }
         Checkpoints.reach("restore.completed");
-        cleanUp(backup.file(), data);
+        cleanUp(data);
     }
 
     private void checkTargetMajor(BackupManifest manifest, PostgresInstallation installation) {
@@ -90,26 +97,12 @@ final class RestoreProcedure {
         }
     }
 
-    private void cleanUp(Path backup, DataDirectory data) {
+    private void cleanUp(DataDirectory data) {
         if (!env.settings().keepBackup()) {
-            try {
-                Files.deleteIfExists(BackupManifest.pathFor(backup));
-                Files.deleteIfExists(backup);
-                LOG.info("removed the restored backup {} (keep it with --keep-backup)", backup);
-            } catch (IOException e) {
-                LOG.warn("could not remove the restored backup {}: {}", backup, e.getMessage());
-            }
+            RestoreLeftovers.removeBackups(env.settings().backupDirectory());
         }
         if (!env.settings().keepOldCluster()) {
-            Path parent = data.path().toAbsolutePath().getParent();
-            try (DirectoryStream<Path> old = Files.newDirectoryStream(parent, data.path().getFileName() + ".previous-*")) {
-                for (Path p : old) {
-                    RestoreTarget.deleteTree(p);
-                    LOG.info("removed the old cluster {} after the successful restore (keep it with --keep-old-cluster)", p);
-                }
-            } catch (IOException e) {
-                LOG.warn("could not list old clusters next to {}: {}", data.path(), e.getMessage());
-            }
+            RestoreLeftovers.removeOldClusters(data);
         }
     }
 

@@ -38,6 +38,9 @@ public final class StartupPhase {
         Optional<String> backupPath = env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(s -> !s.isBlank());
         DataDirectory data = env.data();
         if (backupPath.isEmpty() && data.isInitialized()) {
+            // Nothing pending. A run killed after its restore may have left its temporary server or
+            // the old copies behind: cheap to check (a stat and a directory listing), so always do.
+            new RestoreProcedure(env).cleanUpAfterInterruption(data);
             LOG.debug("startup: nothing pending");
             return;
         }
