@@ -71,6 +71,12 @@ class MajorUpgradeIT {
                 try (Connection c = connect(upgraded, NEW_PASSWORD)) {
                     assertThat(c.isValid(2)).isTrue();
                 }
+                Properties owner = new Properties();
+                owner.setProperty("user", SampleData.APP_OWNER);
+                owner.setProperty("password", SampleData.APP_OWNER_PASSWORD);
+                try (Connection c = DriverManager.getConnection(upgraded.jdbcUrl(SampleData.SHOP_DATABASE), owner)) {
+                    assertThat(c.isValid(2)).as("a restored role logs in with its old password").isTrue();
+                }
             }
         }
     }

@@ -68,6 +68,37 @@ class UpgradeScenariosIT {
     }
 
     @Test
+    void postUpgradeRestoresItselfWhenConfiguredForOrchestratorsThatRestartAfterwards() throws Exception {
+        try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
+            ClusterFingerprint before = fingerprintOfOldCluster(dogu);
+            CliProcess.Result post = dogu.cli(NEW).run("post-upgrade", "--restore-in-post-upgrade", FROM, TO).ok();
+            assertThat(post.stderr()).contains("migration 01-restore finished");
+            assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
+            CliProcess.Result startup = dogu.cli(NEW).run("startup").ok();
+            assertThat(startup.stderr()).doesNotContain("01-restore");
+            assertThat(restoredFingerprint(dogu).diff(before)).isEmpty();
+        }
+    }
+
+    @Test
+    void aSecondPostUpgradeWhileOneRunsFailsFastWithTheLockedExitCode() throws Exception {
+        try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
+            CliProcess cli = dogu.cli(NEW);
+            CliProcess.Started first = cli.start(Map.of("DOGU_UPGRADE_HOLD_AT", "post-upgrade.backup-verified"),
+                    "post-upgrade", FROM, TO);
+            first.awaitLog("holding at post-upgrade.backup-verified", 60);
+            long t0 = System.nanoTime();
+            CliProcess.Result second = cli.run("post-upgrade", FROM, TO);
+            assertThat(second.exitCode()).isEqualTo(5);
+            assertThat(second.stderr()).contains("[DU-LOCKED]", "Another dogu-upgrade phase is running");
+            assertThat((System.nanoTime() - t0) / 1e9).as("seconds to refuse").isLessThan(5);
+            first.kill();
+            // The dead holder's lock is gone with it: a rerun proceeds at once.
+            cli.run("post-upgrade", FROM, TO).ok();
+        }
+    }
+
+    @Test
     void aFailedPostUpgradeMakesAWaitingStartupFailFastWithTheReason() throws Exception {
         try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
             Path backup = Path.of(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow());

@@ -52,8 +52,10 @@ public final class ClusterInitializer {
             Files.createDirectories(data.path());
             Files.setPosixFilePermissions(data.path(), PosixFilePermissions.fromString("rwx------"));
             owner.chown(data.path());
+            // md5 (not scram-sha-256) for host connections: it also accepts SCRAM-hashed passwords,
+            // while roles restored from an older major may still carry MD5 hashes.
             List<String> args = new ArrayList<>(List.of("-D", data.path().toString(), "-U", superuser,
-                    "--auth-local=peer", "--auth-host=scram-sha-256"));
+                    "--auth-local=peer", "--auth-host=md5"));
             args.addAll(settings.initdbArguments());
             Command.Builder cmd = Command.of(installation.program("initdb").toString()).args(args)
                     .runAs(owner.name()).timeout(Duration.ofMinutes(10));
