@@ -6,6 +6,7 @@ import com.cloudogu.upgrade.api.migration.DatabaseServer;
 import com.cloudogu.upgrade.api.migration.Migration;
 import com.cloudogu.upgrade.api.migration.MigrationContext;
 import com.cloudogu.upgrade.migrations.support.ServerInstallation;
+import com.cloudogu.upgrade.migrations.support.SqlNames;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -86,7 +87,7 @@ public final class MigrateConstraintsOnPartitionedTablesMigration implements Mig
     record BrokenKey(String table, String constraint, String drop, String add) {
 
         String describe() {
-            return constraint + " on " + table;
+            return SqlNames.identifier(constraint) + " on " + table;
         }
     }
 
@@ -140,8 +141,9 @@ public final class MigrateConstraintsOnPartitionedTablesMigration implements Mig
         }
         if (!failures.isEmpty()) {
             throw new UpgradeException(ErrorCode.MIGRATION_FAILED, failures.size() + " foreign key(s) could not be"
-                    + " repaired and were left unchanged (" + repaired + " repaired): " + String.join("; ", failures)
-                    + ". Re-adding a key fails when rows violate it (they can creep in while it was not enforced):"
+                    + " repaired and were left unchanged (" + repaired + " repaired):\n  - "
+                    + String.join("\n  - ", failures)
+                    + "\nRe-adding a key fails when rows violate it (they can creep in while it was not enforced):"
                     + " correct those rows, then run the upgrade again. Marker " + MARKER + " stays unset.");
         }
         context.report("foreign keys on partitioned tables: " + repaired + " repaired; the check query reports none"
