@@ -147,7 +147,7 @@ public final class UpdateExtensionsMigration implements Migration {
         }
         errors.forEach((name, e) -> failures.add("database " + database + ", extension " + name + " ("
                 + pending.get(name).installed() + " -> " + pending.get(name).target() + "): " + e.getMessage()
-                + " - run ALTER EXTENSION " + SqlNames.identifier(name) + " UPDATE there by hand"));
+                + " - resolve that, then run ALTER EXTENSION " + SqlNames.identifier(name) + " UPDATE in that database"));
         return updated;
     }
 
