@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 /** {@code dogu-upgrade}: the thin command line over the library, called by the dogu's hook scripts. */
 @Command(name = "dogu-upgrade", mixinStandardHelpOptions = true, version = "dogu-upgrade 0.1.0",
         description = "Upgrades the PostgreSQL dogu's cluster across image versions without losing data.",
-        subcommands = {DoguUpgradeCli.PreUpgrade.class, DoguUpgradeCli.PostUpgrade.class, DoguUpgradeCli.Startup.class,
+        subcommands = {DoguUpgradeCli.PreUpgrade.class, DoguUpgradeCli.PostUpgrade.class, DoguUpgradeCli.Startup.class, DoguUpgradeCli.Abort.class,
                 DoguUpgradeCli.Status.class, DoguUpgradeCli.Plan.class, DoguUpgradeCli.Migrations.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success, also when there is nothing to do",
@@ -123,6 +123,18 @@ public final class DoguUpgradeCli {
         @Override
         public Integer call() {
             options.upgrade().startup();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "abort", description = "Take back an upgrade that has not completed: clear the state, move the old"
+            + " cluster back, lift the read-only guard. Refused when that could lose data.")
+    static final class Abort implements Callable<Integer> {
+        @Mixin SharedOptions options;
+
+        @Override
+        public Integer call() {
+            options.upgrade().abort();
             return ExitCodes.OK;
         }
     }

@@ -44,6 +44,11 @@ final class SharedOptions {
             description = "Keep the moved-aside old cluster after a successful restore (env DOGU_UPGRADE_KEEP_OLD_CLUSTER)")
     boolean keepOldCluster;
 
+    @Option(names = "--read-only-during-backup", defaultValue = "${env:DOGU_UPGRADE_READ_ONLY_DURING_BACKUP:-false}",
+            description = "pre-upgrade: make the old cluster refuse writes before the dump; undone by abort"
+                    + " (env DOGU_UPGRADE_READ_ONLY_DURING_BACKUP)")
+    boolean readOnlyDuringBackup;
+
     @Option(names = {"-v", "--verbose"}, description = "Debug logging and stack traces")
     boolean verbose;
 
@@ -57,6 +62,7 @@ final class SharedOptions {
                 .restoreInPostUpgrade(restoreInPostUpgrade)
                 .keepBackup(keepBackup)
                 .keepOldCluster(keepOldCluster)
+                .readOnlyDuringBackup(readOnlyDuringBackup)
                 .build();
         return DoguUpgrade.builder().settings(settings).stateStore(store).build();
     }

@@ -10,6 +10,7 @@ import com.cloudogu.upgrade.core.backup.BackupPlanner;
 import com.cloudogu.upgrade.core.event.EventDispatcher;
 import com.cloudogu.upgrade.core.migration.DiscoveredMigration;
 import com.cloudogu.upgrade.core.migration.MigrationRegistry;
+import com.cloudogu.upgrade.core.phase.AbortPhase;
 import com.cloudogu.upgrade.core.phase.PhaseEnvironment;
 import com.cloudogu.upgrade.core.phase.PostUpgradePhase;
 import com.cloudogu.upgrade.core.phase.PreUpgradePhase;
@@ -76,6 +77,11 @@ public final class DoguUpgrade {
     /** Runs startup: wait for a running upgrade, restore or initialize if needed. */
     public void startup() {
         new StartupPhase(env).run();
+    }
+
+    /** Takes back an upgrade that has not completed; refuses when that could lose data. */
+    public void abort() {
+        new AbortPhase(env).run();
     }
 
     /**

@@ -60,6 +60,10 @@ public final class PostUpgradePhase {
     private void upgrade(DoguVersion from, DoguVersion to) {
         ServerOwner owner = env.owner();
         DataDirectory data = env.data();
+        if (!java.nio.file.Files.isDirectory(data.path())) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "PGDATA " + data.path() + " does not exist. Set PGDATA"
+                    + " (or --pgdata) to the dogu's data directory; an empty directory means a fresh install.");
+        }
         // Under the lock, so it cannot race with a restore that replaces PGDATA.
         owner.chown(data.path());
         RestoreProcedure restore = new RestoreProcedure(env);

@@ -5,6 +5,7 @@ import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.core.backup.BackupDecision;
 import com.cloudogu.upgrade.core.backup.ClusterDumper;
+import com.cloudogu.upgrade.core.backup.ReadOnlyGuard;
 import com.cloudogu.upgrade.core.backup.RunningCluster;
 import com.cloudogu.upgrade.core.lock.PhaseLock;
 import com.cloudogu.upgrade.core.server.ServerOwner;
@@ -47,8 +48,20 @@ public final class PreUpgradePhase {
                     ServerOwner owner = env.owner();
                     RunningCluster cluster = new RunningCluster(env.clientTools(), env.runner(), owner.name());
                     RunningCluster.Facts facts = cluster.facts();
-                    Path backup = new ClusterDumper(env.settings().backupDirectory(), env.clientTools(), env.runner(),
-                            owner, env.events()).dump(facts, from.toString(), to.toString());
+                    ReadOnlyGuard guard = new ReadOnlyGuard(env.clientTools(), env.runner(), owner.name());
+                    if (env.settings().readOnlyDuringBackup()) {
+                        guard.enable();
+                    }
+                    Path backup;
+                    try {
+                        backup = new ClusterDumper(env.settings().backupDirectory(), env.clientTools(), env.runner(),
+                                owner, env.events()).dump(facts, from.toString(), to.toString());
+                    } catch (RuntimeException e) {
+                        if (env.settings().readOnlyDuringBackup()) {
+                            guard.disable(); // a failed pre-upgrade leaves the old instance fully usable
+                        }
+                        throw e;
+                    }
                     env.state().set(StateKeys.MIGRATION_BACKUP_PATH, backup.toString());
                     Checkpoints.reach("pre-upgrade.backup-path-recorded");
                 } else {

@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param keepBackup keep the backup after a successful restore
  * @param keepOldCluster keep the moved-aside old cluster after a successful restore
  * @param path the {@code PATH} searched for server and client programs
+ * @param readOnlyDuringBackup make the old cluster refuse writes before the dump (see {@code ReadOnlyGuard})
  */
 public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path lockFile, Duration waitTimeout,
                               Duration pollInterval, Duration serverStartTimeout, boolean restoreInPostUpgrade,
-                              boolean keepBackup, boolean keepOldCluster, String path) {
+                              boolean keepBackup, boolean keepOldCluster, String path,
+                              boolean readOnlyDuringBackup) {
 
     /** Validates. */
     public UpgradeSettings {
@@ -48,6 +50,7 @@ public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path loc
         private boolean keepBackup;
         private boolean keepOldCluster;
         private String path = System.getenv("PATH") == null ? "/usr/bin:/bin" : System.getenv("PATH");
+        private boolean readOnlyDuringBackup;
 
         private Builder() {
         }
@@ -112,10 +115,16 @@ public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path loc
             return this;
         }
 
+        /** @param v make the old cluster read-only before the dump @return this */
+        public Builder readOnlyDuringBackup(boolean v) {
+            readOnlyDuringBackup = v;
+            return this;
+        }
+
         /** @return the settings */
         public UpgradeSettings build() {
             return new UpgradeSettings(dataDirectory, backupDirectory, lockFile, waitTimeout, pollInterval,
-                    serverStartTimeout, restoreInPostUpgrade, keepBackup, keepOldCluster, path);
+                    serverStartTimeout, restoreInPostUpgrade, keepBackup, keepOldCluster, path, readOnlyDuringBackup);
         }
     }
 }

@@ -1,0 +1,135 @@
+package com.cloudogu.upgrade.core.phase;
+
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.core.backup.ReadOnlyGuard;
+import com.cloudogu.upgrade.core.lock.PhaseLock;
+import com.cloudogu.upgrade.core.restore.RestoreTarget;
+import com.cloudogu.upgrade.core.server.DataDirectory;
+import com.cloudogu.upgrade.core.server.StaleServer;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * abort: takes back an upgrade that has not completed. The state is cleared, an old cluster that
+ * was moved aside is moved back (the partial restore target in its place is discarded), and the
+ * read-only guard is lifted. Refused whenever that could lose data: once a restore completed, or
+ * when PGDATA holds a cluster this tool did not create as a restore target. The backup is kept.
+ */
+public final class AbortPhase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AbortPhase.class);
+    static final String NAME = "abort";
+
+    private final PhaseEnvironment env;
+
+    /** @param env the phase environment */
+    public AbortPhase(PhaseEnvironment env) {
+        this.env = env;
+    }
+
+    /** Runs the phase. */
+    public void run() {
+        env.runPhase(NAME, () -> {
+            try (PhaseLock lock = PhaseLock.acquire(env.settings().lockFile(), NAME)) {
+                abort();
+            }
+        });
+    }
+
+    private void abort() {
+        Optional<String> backup = env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(s -> !s.isBlank());
+        Optional<String> localState = env.state().get(StateKeys.LOCAL_STATE).filter(s -> !s.isBlank());
+        DataDirectory data = env.data();
+        List<Path> aside = movedAside(data);
+        if (backup.isEmpty() && localState.isEmpty()) {
+            if (!aside.isEmpty()) {
+                throw refused("the upgrade already completed (no restore is pending) and the restored cluster may have"
+                        + " new data; the old cluster kept at " + aside + " can only be brought back by hand.");
+            }
+            LOG.info("nothing to abort: no upgrade is recorded");
+            return;
+        }
+        if (!aside.isEmpty()) {
+            if (aside.size() > 1) {
+                throw refused("several old clusters lie next to PGDATA (" + aside + "); move the right one back by hand.");
+            }
+            moveBack(data, aside.get(0));
+        } else {
+            liftGuardInPlace(data);
+        }
+        env.state().remove(StateKeys.MIGRATION_BACKUP_PATH);
+        env.state().remove(StateKeys.LOCAL_STATE);
+        LOG.info("upgrade taken back; state cleared{}", backup.map(b -> ", backup kept at " + b).orElse(""));
+    }
+
+    private void moveBack(DataDirectory data, Path old) {
+        if (!data.isInitialized() && !data.isEmpty()) {
+            throw refused("PGDATA " + data.path() + " holds files that are no cluster; move them away first.");
+        }
+        if (data.isInitialized() && !data.isRestoreTarget()) {
+            throw refused("PGDATA " + data.path() + " holds a PostgreSQL " + data.postgresMajor().orElse("?")
+                    + " cluster that is not a restore target of this tool; discarding it could lose data.");
+        }
+        if (Files.isRegularFile(data.path().resolve("postmaster.pid"))) {
+            new StaleServer(data, env.owner(), env.runner(), env.installation()).stopIfOurs();
+        }
+        try {
+            if (Files.exists(data.path())) {
+                RestoreTarget.deleteTree(data.path());
+            }
+            Files.move(old, data.path(), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot move the old cluster " + old + " back to "
+                    + data.path() + ": " + e.getMessage() + ". Nothing else was changed; move it by hand.", e);
+        }
+        ReadOnlyGuard.disableOffline(data.path());
+        LOG.info("moved the old cluster back: {} -> {}", old, data.path());
+    }
+
+    private void liftGuardInPlace(DataDirectory data) {
+        if (serverRunsOn(data)) {
+            new ReadOnlyGuard(env.clientTools(), env.runner(), env.owner().name()).disable();
+        } else if (data.isInitialized()) {
+            ReadOnlyGuard.disableOffline(data.path());
+        }
+    }
+
+    private static boolean serverRunsOn(DataDirectory data) {
+        try {
+            List<String> pid = Files.readAllLines(data.path().resolve("postmaster.pid"));
+            return !pid.isEmpty() && ProcessHandle.of(Long.parseLong(pid.get(0).strip())).map(ProcessHandle::isAlive)
+                    .orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private static List<Path> movedAside(DataDirectory data) {
+        List<Path> found = new ArrayList<>();
+        Path parent = data.path().toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return found;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(parent, data.path().getFileName() + ".previous-*")) {
+            s.forEach(found::add);
+        } catch (IOException e) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot look for old clusters next to " + data.path()
+                    + ": " + e.getMessage(), e);
+        }
+        return found;
+    }
+
+    private static UpgradeException refused(String why) {
+        return new UpgradeException(ErrorCode.UPGRADE_FAILED, "abort refused: " + why);
+    }
+}
