@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * PostgreSQL 13.17, 14.14, 15.9, 16.5 and 17.1 (a detached table kept a key without its
  * enforcement triggers on the referenced partitions), and self-referencing keys on partitioned
  * tables whose partitions were created without the required catalog entries before 13.21, 14.18,
- * 15.13, 16.9 and 17.5.
+ * 15.13, 16.9 and 17.5. PostgreSQL 12 has both bugs in every release (verified on 12.22).
  *
  * <p>The check is the query published in the PostgreSQL 14.14 release notes, in its later form that
  * also counts the partitions of a self-referencing key's own table ({@link #CHECK_QUERY}; only its
@@ -78,8 +78,10 @@ public final class MigrateConstraintsOnPartitionedTablesMigration implements Mig
             """;
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrateConstraintsOnPartitionedTablesMigration.class);
-    // First minors with the ATTACH/DETACH fix and with the self-referencing key fix, per major.
-    private static final Map<Integer, int[]> FIXED_IN = Map.of(
+    private static final int NEVER = Integer.MAX_VALUE;
+    // First minors with the ATTACH/DETACH fix and with the self-referencing key fix, per major; 12
+    // reached its end of life without either (verified on 12.22), 18 was released with both.
+    private static final Map<Integer, int[]> FIXED_IN = Map.of(12, new int[] {NEVER, NEVER},
             13, new int[] {17, 21}, 14, new int[] {14, 18}, 15, new int[] {9, 13}, 16, new int[] {5, 9},
             17, new int[] {1, 5});
 
@@ -170,7 +172,8 @@ public final class MigrateConstraintsOnPartitionedTablesMigration implements Mig
             boolean stillBroken = left.stream().anyMatch(k -> k.table().equals(key.table())
                     && k.constraint().equals(key.constraint()));
             if (stillBroken) {
-                failures.add("database " + database + ", " + key.describe() + ": still inconsistent after re-adding it");
+                failures.add("database " + database + ", " + key.describe()
+                        + ": still inconsistent after re-adding it");
             } else {
                 confirmed++;
                 context.report("repaired foreign key " + key.describe() + " in database " + database
@@ -206,12 +209,15 @@ public final class MigrateConstraintsOnPartitionedTablesMigration implements Mig
     }
 
     private void warnIfServerStillHasTheBug(DatabaseServer server, MigrationContext context) {
-        int[] fixedIn = FIXED_IN.get(server.majorVersion());
+        int major = server.majorVersion();
+        int[] fixedIn = FIXED_IN.get(major);
+        if (fixedIn == null) {
+            return;
+        }
         int minor = server.versionNumber() % 10_000;
-        String which = fixedIn == null ? null
-                : minor < fixedIn[0] ? "ATTACH/DETACH PARTITION (fixed in " + server.majorVersion() + "." + fixedIn[0] + ")"
-                : minor < fixedIn[1] ? "creating partitions under a self-referencing key (fixed in "
-                        + server.majorVersion() + "." + fixedIn[1] + ")"
+        String which = minor < fixedIn[0] ? "ATTACH/DETACH PARTITION (" + fixedIn(major, fixedIn[0]) + ")"
+                : minor < fixedIn[1] ? "creating partitions under a self-referencing key ("
+                        + fixedIn(major, fixedIn[1]) + ")"
                 : null;
         if (which != null) {
             String message = "PostgreSQL " + ServerInstallation.version(server) + " still has the bug in " + which
@@ -219,5 +225,9 @@ public final class MigrateConstraintsOnPartitionedTablesMigration implements Mig
             LOG.warn("{}: {}", id(), message);
             context.report(message);
         }
+    }
+
+    private static String fixedIn(int major, int minor) {
+        return minor == NEVER ? "no " + major + " release has the fix" : "fixed in " + major + "." + minor;
     }
 }

@@ -147,7 +147,8 @@ public final class UpdateExtensionsMigration implements Migration {
         }
         errors.forEach((name, e) -> failures.add("database " + database + ", extension " + name + " ("
                 + pending.get(name).installed() + " -> " + pending.get(name).target() + "): " + e.getMessage()
-                + " - resolve that, then run ALTER EXTENSION " + SqlNames.identifier(name) + " UPDATE in that database"));
+                + " - resolve that, then run ALTER EXTENSION " + SqlNames.identifier(name)
+                + " UPDATE in that database"));
         return updated;
     }
 

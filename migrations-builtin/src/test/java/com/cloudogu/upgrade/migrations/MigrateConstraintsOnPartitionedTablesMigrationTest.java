@@ -100,7 +100,7 @@ class MigrateConstraintsOnPartitionedTablesMigrationTest {
 
             MigrationHarness again = MigrationHarness.on(server, state)
                     .run(new MigrateConstraintsOnPartitionedTablesMigration());
-            MigrateConstraintsOnPartitionedTablesMigration migration = new MigrateConstraintsOnPartitionedTablesMigration();
+            var migration = new MigrateConstraintsOnPartitionedTablesMigration();
             MigrationHarness direct = MigrationHarness.on(server, new InMemoryStateStore());
             boolean applies = migration.appliesTo(direct);
             migration.migrate(direct);
@@ -129,7 +129,8 @@ class MigrateConstraintsOnPartitionedTablesMigrationTest {
                     .hasMessageContaining("1 repaired");
 
             assertThat(server.queryValue(DB, "SELECT oid FROM pg_constraint WHERE conrelid = '"
-                    + DETACHED.replace("'", "''") + "'::regclass")).as("the failed key is untouched").isEqualTo(failingKeyOid);
+                    + DETACHED.replace("'", "''") + "'::regclass"))
+                    .as("the failed key is untouched").isEqualTo(failingKeyOid);
             assertThat(server.queryColumn(DB, RELEASE_NOTES_CHECK))
                     .containsExactly("\"Lager \"\"Nord\"\"\".\"Bestellung Zwei\"");
             assertThat(state.get(MARKER)).isEmpty();
@@ -175,8 +176,8 @@ class MigrateConstraintsOnPartitionedTablesMigrationTest {
                     .as("the first published query misses the broken key and flags the healthy one")
                     .containsExactly("healthy");
             assertThat(server.queryColumn("postgres", RELEASE_NOTES_CHECK)).containsExactly("\"Knoten\"");
-            String healthyKey = server.queryValue("postgres", "SELECT oid FROM pg_constraint WHERE conname = 'healthy_parent'"
-                    + " AND conparentid = 0");
+            String healthyKey = server.queryValue("postgres", "SELECT oid FROM pg_constraint"
+                    + " WHERE conname = 'healthy_parent' AND conparentid = 0");
             InMemoryStateStore state = new InMemoryStateStore();
 
             MigrationHarness.on(server, state).run(new MigrateConstraintsOnPartitionedTablesMigration());
@@ -203,7 +204,8 @@ class MigrateConstraintsOnPartitionedTablesMigrationTest {
                     + "CREATE TABLE " + REATTACHED + " (id bigint PRIMARY KEY, product bigint NOT NULL,"
                     + " CONSTRAINT \"Eigener Schlüssel\" FOREIGN KEY (product) REFERENCES " + PRODUCTS + ");"
                     + "CREATE TABLE " + ORDERS + " (id bigint PRIMARY KEY, product bigint NOT NULL,"
-                    + " CONSTRAINT " + key + " FOREIGN KEY (product) REFERENCES " + PRODUCTS + ") PARTITION BY LIST (id);"
+                    + " CONSTRAINT " + key + " FOREIGN KEY (product) REFERENCES " + PRODUCTS + ")"
+                    + " PARTITION BY LIST (id);"
                     + "ALTER TABLE " + ORDERS + " ATTACH PARTITION " + REATTACHED + " FOR VALUES IN (1);"
                     + "ALTER TABLE " + ORDERS + " DETACH PARTITION " + REATTACHED + ";"
                     + "CREATE TABLE " + DETACHED + " PARTITION OF " + ORDERS + " FOR VALUES IN (2);"

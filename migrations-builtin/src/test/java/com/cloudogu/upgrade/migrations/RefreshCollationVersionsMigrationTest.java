@@ -53,7 +53,8 @@ class RefreshCollationVersionsMigrationTest {
             assertThat(after.get(1)).as("expression index with the ICU collation rebuilt").isNotEqualTo(before.get(1));
             assertThat(after.get(2)).as("index on the default collation untouched").isEqualTo(before.get(2));
             assertThat(after.get(3)).as("primary key untouched").isEqualTo(before.get(3));
-            assertThat(run.reports()).anyMatch(r -> r.startsWith("database " + AWKWARD_DATABASE + ": rebuilt 2 index(es)")
+            assertThat(run.reports()).anyMatch(r -> r.startsWith("database " + AWKWARD_DATABASE
+                    + ": rebuilt 2 index(es)")
                     && r.contains("\"Sortierung\".\"Name ICU\"") && r.contains("pg_catalog.\"en-x-icu\" (" + STALE));
             assertThat(template0AllowsConnections(server)).isFalse();
         }
@@ -104,6 +105,24 @@ class RefreshCollationVersionsMigrationTest {
     }
 
     @Test
+    void template0sChangedDatabaseVersionIsRefreshedAndTemplate0RefusesConnectionsAgain() throws Exception {
+        try (PostgresServer server = PostgresServer.builder(PostgresVersions.V16)
+                .initdbArgument("--locale-provider=icu").initdbArgument("--icu-locale=en").start()) {
+            server.execute("postgres", "UPDATE pg_database SET datcollversion = '" + STALE + "'"
+                    + " WHERE datname = 'template0'");
+
+            MigrationHarness run = MigrationHarness.on(server, new InMemoryStateStore())
+                    .run(new RefreshCollationVersionsMigration());
+
+            assertThat(run.started()).containsExactly(ID);
+            assertThat(server.queryValue("postgres", "SELECT datcollversion = pg_database_collation_actual_version(oid)"
+                    + " FROM pg_database WHERE datname = 'template0'")).isEqualTo("t");
+            assertThat(run.reports()).singleElement().asString().startsWith("database template0: rebuilt 0 index(es)");
+            assertThat(template0AllowsConnections(server)).isFalse();
+        }
+    }
+
+    @Test
     void nothingToDoCostsOneQueryPerDatabase() throws Exception {
         try (PostgresServer server = PostgresServer.builder(PostgresVersions.V16).start()) {
             tableWithIcuIndexes(server);
@@ -146,7 +165,8 @@ class RefreshCollationVersionsMigrationTest {
     // PostgreSQL warns once per session when it first compares with a collation whose version changed.
     private static List<String> warningsWhenSorting(PostgresServer server) throws SQLException {
         List<String> warnings = new ArrayList<>();
-        try (Connection connection = server.connect(AWKWARD_DATABASE); Statement statement = connection.createStatement()) {
+        try (Connection connection = server.connect(AWKWARD_DATABASE);
+                Statement statement = connection.createStatement()) {
             statement.executeQuery("SELECT 'a' < ('b' COLLATE \"" + ICU + "\")").close();
             for (SQLWarning w = statement.getWarnings(); w != null; w = w.getNextWarning()) {
                 warnings.add(w.getMessage());

@@ -29,7 +29,8 @@ class RestrictStatVisibilityMigrationTest {
     private static final String MARKER = RestrictStatVisibilityMigration.MARKER;
     private static final List<String> LEAKY_DATABASES = List.of("postgres", AWKWARD_DATABASE);
     private static final String UNRESTRICTED_VIEWS = "SELECT count(*) FROM pg_class c"
-            + " WHERE c.relnamespace = 'pg_catalog'::regnamespace AND c.relname IN ('pg_stats_ext', 'pg_stats_ext_exprs')"
+            + " WHERE c.relnamespace = 'pg_catalog'::regnamespace"
+            + " AND c.relname IN ('pg_stats_ext', 'pg_stats_ext_exprs')"
             + " AND pg_get_viewdef(c.oid) NOT LIKE '%pg_has_role(c.relowner%'";
     // Changes whenever CREATE OR REPLACE VIEW rewrites the view.
     private static final String VIEW_RULE_VERSIONS = "SELECT string_agg(xmin::text, ',' ORDER BY ev_class)"

@@ -26,7 +26,8 @@ class UpdateExtensionsMigrationTest {
 
             assertThat(run.started()).containsExactly(ID);
             assertThat(installedVersion(server, "postgres", "hstore")).isEqualTo(defaultVersion(server, "hstore"));
-            assertThat(installedVersion(server, AWKWARD_DATABASE, "citext")).isEqualTo(defaultVersion(server, "citext"));
+            assertThat(installedVersion(server, AWKWARD_DATABASE, "citext"))
+                    .isEqualTo(defaultVersion(server, "citext"));
             assertThat(run.reports()).contains("updated extension hstore in database postgres from 1.4 to "
                     + defaultVersion(server, "hstore"));
             assertThat(run.reports()).contains("updated extension citext in database " + AWKWARD_DATABASE
@@ -74,7 +75,8 @@ class UpdateExtensionsMigrationTest {
 
             assertThat(installedVersion(server, "postgres", "hstore")).isEqualTo(OLD);
             assertThat(installedVersion(server, "postgres", "citext")).isEqualTo(defaultVersion(server, "citext"));
-            assertThat(installedVersion(server, AWKWARD_DATABASE, "citext")).isEqualTo(defaultVersion(server, "citext"));
+            assertThat(installedVersion(server, AWKWARD_DATABASE, "citext"))
+                    .isEqualTo(defaultVersion(server, "citext"));
             assertThat(run.reports()).anyMatch(r -> r.contains("NOT updated")
                     && r.contains("database postgres, extension hstore (1.4 -> " + hstoreDefault + ")")
                     && r.contains("hstore_hash_extended")
