@@ -125,6 +125,10 @@ public final class ClusterDumper {
                 throw new UpgradeException(ErrorCode.BACKUP_FAILED, "The backup directory " + backupDirectory
                         + " is a symbolic link; refused. Point DOGU_UPGRADE_BACKUP_DIR at a real directory.");
             }
+            if (Files.exists(backupDirectory) && !Files.isDirectory(backupDirectory)) {
+                throw new UpgradeException(ErrorCode.BACKUP_FAILED, "The backup directory " + backupDirectory
+                        + " is not writable: it is a file, not a directory. Move it away or set DOGU_UPGRADE_BACKUP_DIR.");
+            }
             if (!Files.isDirectory(backupDirectory)) {
                 Files.createDirectories(backupDirectory);
                 Files.setPosixFilePermissions(backupDirectory, PosixFilePermissions.fromString("rwx------"));
@@ -140,7 +144,7 @@ public final class ClusterDumper {
             Files.delete(probe);
         } catch (IOException e) {
             throw new UpgradeException(ErrorCode.BACKUP_FAILED, "The backup directory " + backupDirectory
-                    + " is not writable (" + e.getMessage() + "). Fix its permissions or set DOGU_UPGRADE_BACKUP_DIR.", e);
+                    + " is not writable (" + e + "). Fix its permissions or set DOGU_UPGRADE_BACKUP_DIR.", e);
         }
     }
 

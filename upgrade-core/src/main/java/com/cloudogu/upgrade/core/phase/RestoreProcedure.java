@@ -9,6 +9,7 @@ import com.cloudogu.upgrade.core.backup.BackupManifest;
 import com.cloudogu.upgrade.core.backup.BackupVerifier;
 import com.cloudogu.upgrade.core.restore.DumpRestore;
 import com.cloudogu.upgrade.core.restore.RestoreLeftovers;
+import com.cloudogu.upgrade.core.restore.RestoreSpace;
 import com.cloudogu.upgrade.core.restore.RestoreTarget;
 import com.cloudogu.upgrade.core.server.ClusterInitializer;
 import com.cloudogu.upgrade.core.server.DataDirectory;
@@ -57,6 +58,7 @@ final class RestoreProcedure {
         ServerOwner owner = env.owner();
         DataDirectory data = env.data();
         checkTargetMajor(backup.manifest(), installation);
+        RestoreSpace.require(data.path(), backup.manifest().size());
         // A temporary server of a killed earlier attempt may still hold the target: stop it before wiping.
         new StaleServer(data, owner, env.runner(), installation).stopIfOurs();
         RestoreTarget target = new RestoreTarget(data, installation.major(), owner);

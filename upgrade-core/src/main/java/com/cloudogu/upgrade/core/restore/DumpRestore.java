@@ -105,6 +105,11 @@ public final class DumpRestore implements PendingRestore {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        if (!result.succeeded() && result.stderrTail().contains("No space left on device")) {
+            throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "The restore of " + backup + " ran out of space in"
+                    + " PGDATA; about " + ProgressReporter.mib(RestoreSpace.estimate(manifest.size())) + " are needed."
+                    + " Free space and start again (or run 'dogu-upgrade abort'); the backup and the old cluster are kept.");
+        }
         if (!result.succeeded()) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Restoring " + backup + " stopped at the first error"
                     + " (psql exit " + result.exitCode() + "): " + lastLine(result.stderrTail())

@@ -1,0 +1,140 @@
+package com.cloudogu.upgrade.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.testkit.PostgresServer;
+import com.cloudogu.upgrade.testkit.SampleData;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Running out of disk on real small filesystems (tmpfs mounts; the suite runs as root): the phase
+ * fails with the space it needed, the old cluster stays usable and the state stays as it was.
+ */
+class DiskFullIT {
+
+    private static final String OLD = "14.19.0";
+    private final List<Path> mounts = new ArrayList<>();
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aBackupThatCannotFitIsRefusedBeforeAnythingIsWritten() throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            mount(dogu.backupDirectory(), "1m");
+            PostgresServer old = dogu.startServer(OLD);
+            SampleData.load(old);
+            CliProcess.Result r = dogu.cli(OLD).run("pre-upgrade", "14.19-1", "17.6-0");
+            assertThat(r.exitCode()).isEqualTo(3);
+            assertThat(r.stderr()).contains("[DU-SPACE]", "Not enough space for the backup", "needed", "free");
+            assertUnchanged(dogu, old);
+            try (var files = Files.list(dogu.backupDirectory())) {
+                assertThat(files).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aDumpThatRunsOutOfSpaceHalfWayFailsCleanlyWithTheSpaceNeeded() throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            mount(dogu.backupDirectory(), "200m");
+            PostgresServer old = dogu.startServer(OLD);
+            SampleData.load(old);
+            Path release = root.resolve("release");
+            CliProcess.Started pre = dogu.cli(OLD).start(Map.of("DOGU_UPGRADE_HOLD_AT", "pre-upgrade.before-dump",
+                    "DOGU_UPGRADE_HOLD_RELEASE_FILE", release.toString()), "pre-upgrade", "14.19-1", "17.6-0");
+            pre.awaitLog("holding at pre-upgrade.before-dump", 60);
+            // Something else fills the volume after the space check: leave 64 KiB for a 400 KiB dump.
+            fill(dogu.backupDirectory().resolve("filler"), 64 * 1024);
+            Files.createFile(release);
+            CliProcess.Result r = pre.await(120);
+            assertThat(r.exitCode()).isEqualTo(3);
+            assertThat(r.stderr()).contains("[DU-SPACE]", "ran out of space", "are needed");
+            assertUnchanged(dogu, old);
+            try (var files = Files.list(dogu.backupDirectory())) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactly("filler");
+            }
+        }
+    }
+
+    @Test
+    void aRestoreThatCannotFitIsRefusedAndAbortBringsTheOldClusterBack() throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            PostgresServer old = dogu.startServer(OLD);
+            SampleData.load(old);
+            dogu.cli(OLD).run("pre-upgrade", "14.19-1", "17.6-0").ok();
+            dogu.stopServer();
+            dogu.cli("17.6.0").run("post-upgrade", "14.19-1", "17.6-0").ok();
+            Path data = dogu.data();
+            // The new cluster's volume is tiny: PGDATA is the (empty) mount point the old cluster left.
+            mount(data, "8m");
+            CliProcess.Result r = dogu.cli("17.6.0").run("startup");
+            assertThat(r.exitCode()).isEqualTo(3);
+            assertThat(r.stderr()).contains("[DU-SPACE]", "Not enough space to restore", "needed");
+            assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).isPresent();
+            unmountAll();
+            dogu.cli("17.6.0").run("abort").ok();
+            try (PostgresServer back = dogu.startServer(OLD); Connection c = back.connect(SampleData.SHOP_DATABASE);
+                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sales.orders")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(SampleData.ORDER_COUNT);
+            }
+        }
+    }
+
+    private static void assertUnchanged(EmbeddedDogu dogu, PostgresServer old) throws Exception {
+        assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).isEmpty();
+        assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
+        try (Connection c = old.connect(SampleData.SHOP_DATABASE); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE still_writable (id int)");
+        }
+    }
+
+    private void mount(Path dir, String size) throws Exception {
+        Files.createDirectories(dir);
+        run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs", dir.toString());
+        mounts.add(dir);
+    }
+
+    private static void fill(Path file, long leave) throws IOException {
+        FileStore store = Files.getFileStore(file.getParent());
+        byte[] block = new byte[1 << 16];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            while (store.getUsableSpace() > leave + block.length) {
+                out.write(block);
+                out.flush();
+            }
+        }
+    }
+
+    @AfterEach
+    void unmountAll() throws Exception {
+        for (Path m : mounts) {
+            run("umount", "-l", m.toString());
+        }
+        mounts.clear();
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out
+                    + " (the disk-full tests need root and tmpfs mounts)");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package com.cloudogu.upgrade.core.restore;
+
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.core.event.ProgressReporter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks before a restore that the volume of PGDATA can take the new cluster. A restored cluster
+ * is bigger than its SQL dump (indexes are rebuilt, the catalog of a fresh cluster comes first), so
+ * the estimate is twice the dump plus 64 MiB for the fresh cluster — generous on purpose: failing
+ * before anything happens is cheap, running out of space half way is not.
+ */
+public final class RestoreSpace {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreSpace.class);
+    private static final long FRESH_CLUSTER = 64L << 20;
+
+    private RestoreSpace() {
+    }
+
+    /** A partial restore target is wiped before the next attempt: its space counts as free. */
+    private static long reclaimable(Path dataDirectory) throws IOException {
+        if (!Files.isRegularFile(dataDirectory.resolve(com.cloudogu.upgrade.core.server.DataDirectory.RESTORE_TARGET_MARKER))) {
+            return 0;
+        }
+        try (var files = Files.walk(dataDirectory)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** @param backupBytes size of the dump @return bytes the restore is expected to need */
+    public static long estimate(long backupBytes) {
+        return 2 * backupBytes + FRESH_CLUSTER;
+    }
+
+    /**
+     * @param dataDirectory PGDATA (or, if missing, the directory it will be created in)
+     * @param backupBytes size of the dump
+     */
+    public static void require(Path dataDirectory, long backupBytes) {
+        long needed = estimate(backupBytes);
+        Path probe = Files.exists(dataDirectory) ? dataDirectory : dataDirectory.toAbsolutePath().getParent();
+        long free;
+        try {
+            free = Files.getFileStore(probe).getUsableSpace() + reclaimable(dataDirectory);
+        } catch (IOException e) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot read the free space of " + probe + ": "
+                    + e.getMessage(), e);
+        }
+        if (free < needed) {
+            throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "Not enough space to restore into " + dataDirectory
+                    + ": about " + ProgressReporter.mib(needed) + " needed (twice the " + ProgressReporter.mib(backupBytes)
+                    + " dump plus a fresh cluster), " + ProgressReporter.mib(free) + " free. Free space on that volume"
+                    + " (or run 'dogu-upgrade abort') and start again; the old cluster and the backup are untouched.");
+        }
+        LOG.info("restore space check: {} needed, {} free in {}", ProgressReporter.mib(needed), ProgressReporter.mib(free),
+                probe);
+    }
+}
