@@ -56,7 +56,7 @@ public final class MigrationRunner {
                 m.migrate(context);
                 marker.ifPresent(k -> state.set(k, "true"));
             } catch (UpgradeException e) {
-                throw failed(m, t0, e.getMessage(), e.code() == ErrorCode.MIGRATION_FAILED ? e.code() : e.code(), e);
+                throw failed(m, t0, e.getMessage(), e.code(), e);
             } catch (Exception e) {
                 throw failed(m, t0, String.valueOf(e.getMessage()), ErrorCode.MIGRATION_FAILED, e);
             }

@@ -154,7 +154,9 @@ public final class TemporaryServer implements DatabaseServer, AutoCloseable {
     public List<String> connectableDatabases() throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection c = connect("template1"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datallowconn ORDER BY datname")) {
+             ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datallowconn"
+                     // -2 marks a database left invalid by an interrupted DROP DATABASE: not connectable.
+                     + " AND datconnlimit <> -2 AND datname <> 'template0' ORDER BY datname COLLATE \"C\"")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
