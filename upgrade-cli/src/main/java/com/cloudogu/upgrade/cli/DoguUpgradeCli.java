@@ -192,13 +192,16 @@ public final class DoguUpgradeCli {
             } else {
                 out.println("full backup and restore: no (no rule fired)");
             }
-            out.println("pending migrations: " + (p.pendingMigrations().isEmpty() ? "none" : String.join(", ", p.pendingMigrations())));
-            if (!p.completedMigrations().isEmpty()) {
-                out.println("completed migrations: " + String.join(", ", p.completedMigrations()));
-            }
+            out.println("pending migrations (marker not set): " + list(p.pendingMigrations()));
+            out.println("completed migrations (marker set): " + list(p.completedMigrations()));
+            out.println("checked on the temporary server (no marker): " + list(p.checkedMigrations()));
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    private static String list(List<String> ids) {
+        return ids.isEmpty() ? "none" : String.join(", ", ids);
     }
 
     @Command(name = "migrations", description = "List the discovered migrations with id, order and source jar.")

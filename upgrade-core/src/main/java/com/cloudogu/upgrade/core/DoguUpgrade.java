@@ -93,11 +93,18 @@ public final class DoguUpgrade {
         BackupDecision decision = from.equals(to) ? new BackupDecision(List.of()) : env.planner().decide(from, to);
         List<String> pending = new ArrayList<>();
         List<String> done = new ArrayList<>();
+        List<String> checked = new ArrayList<>();
         for (Migration m : env.migrations()) {
-            boolean set = m.marker().map(k -> "true".equals(env.state().get(k).orElse(null))).orElse(false);
-            (set ? done : pending).add(m.id());
+            if (m.marker().isEmpty()) {
+                checked.add(m.id());
+            } else if ("true".equals(env.state().get(m.marker().get()).orElse(null))) {
+                done.add(m.id());
+            } else {
+                pending.add(m.id());
+            }
         }
-        return new UpgradePlan(from.toString(), to.toString(), from.isMajorUpgradeTo(to), decision.reasons(), pending, done);
+        return new UpgradePlan(from.toString(), to.toString(), from.isMajorUpgradeTo(to), decision.reasons(), pending,
+                done, checked);
     }
 
     /** @return the recorded upgrade state */

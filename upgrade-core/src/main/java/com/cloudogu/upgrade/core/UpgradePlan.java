@@ -11,9 +11,11 @@ import java.util.List;
  * @param backupReasons the backup rules that fired ({@code rule: reason}); empty if no backup
  * @param pendingMigrations ids of migrations whose marker is not set, in order
  * @param completedMigrations ids of migrations whose marker is set
+ * @param checkedMigrations ids of migrations without a marker: they decide on the temporary server
  */
 public record UpgradePlan(String from, String to, boolean majorUpgrade, List<String> backupReasons,
-                          List<String> pendingMigrations, List<String> completedMigrations) {
+                          List<String> pendingMigrations, List<String> completedMigrations,
+                          List<String> checkedMigrations) {
 
     /** @return whether a full backup and restore happens */
     public boolean backupRequired() {

@@ -54,6 +54,24 @@ class UpgradeScenariosIT {
     }
 
     @Test
+    void planNamesTheRuleThatFiredAndStatusShowsTheUpgradeWithoutChangingAnything() throws Exception {
+        try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
+            Path stateFile = root.resolve("state/dogu-state.properties");
+            String stateBefore = Files.readString(stateFile);
+            CliProcess.Result plan = dogu.cli(NEW).run("plan", FROM, TO).ok();
+            assertThat(plan.stdout()).contains("full backup and restore: yes", "rule major-upgrade: PostgreSQL 14 -> 17",
+                    "pending migrations (marker not set): 02-restrict-stat-visibility");
+            CliProcess.Result minor = dogu.cli(NEW).run("plan", "17.2-1", "17.6-0").ok();
+            assertThat(minor.stdout()).contains("full backup and restore: no");
+            CliProcess.Result status = dogu.cli(NEW).run("status", "--json").ok();
+            assertThat(status.stdout()).startsWith("{\"format\":1,\"localState\":\"upgrading\",\"upgrading\":true")
+                    .contains("\"backupPath\":\"" + dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow() + "\"")
+                    .doesNotContain(PASSWORD);
+            assertThat(Files.readString(stateFile)).isEqualTo(stateBefore);
+        }
+    }
+
+    @Test
     void startupStartedTogetherWithPostUpgradeWaitsThenRestores() throws Exception {
         try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
             ClusterFingerprint before = fingerprintOfOldCluster(dogu);
