@@ -58,6 +58,8 @@ public final class PostUpgradePhase {
     }
 
     private void upgrade(DoguVersion from, DoguVersion to) {
+        // Discover first: a broken plugin jar fails here, before anything is moved or started.
+        env.migrations();
         ServerOwner owner = env.owner();
         DataDirectory data = env.data();
         if (!java.nio.file.Files.isDirectory(data.path())) {

@@ -46,6 +46,8 @@ public final class StartupPhase {
         }
         env.runPhase(NAME, () -> {
             try (PhaseLock lock = PhaseLock.acquire(env.settings().lockFile(), NAME)) {
+                // Discover first: a broken plugin jar fails here, before the restore or initdb starts.
+                env.migrations();
                 RestoreProcedure restore = new RestoreProcedure(env);
                 Optional<RestoreProcedure.Verified> backup = restore.verifyRecordedBackup();
                 if (backup.isPresent()) {
