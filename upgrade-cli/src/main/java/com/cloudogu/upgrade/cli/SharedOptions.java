@@ -2,6 +2,7 @@ package com.cloudogu.upgrade.cli;
 
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.DoguUpgrade;
+import com.cloudogu.upgrade.core.migration.PluginDirectory;
 import com.cloudogu.upgrade.core.phase.UpgradeSettings;
 import com.cloudogu.upgrade.core.state.StateStores;
 import java.nio.file.Path;
@@ -49,6 +50,17 @@ final class SharedOptions {
                     + " (env DOGU_UPGRADE_READ_ONLY_DURING_BACKUP)")
     boolean readOnlyDuringBackup;
 
+    @Option(names = "--plugins", paramLabel = "DIR", defaultValue = "${env:DOGU_UPGRADE_PLUGINS}",
+            description = "Also load the migrations (and other providers) of every *.jar in DIR; DIR and its jars must"
+                    + " belong to root or the current user and not be writable by group or others"
+                    + " (env DOGU_UPGRADE_PLUGINS, default: none)")
+    String pluginDirectory;
+
+    @Option(names = "--events-file", paramLabel = "FILE", defaultValue = "${env:DOGU_UPGRADE_EVENTS_FILE}",
+            description = "Append every phase and migration event to FILE as one JSON object per line, see"
+                    + " docs/EVENTS.md (env DOGU_UPGRADE_EVENTS_FILE, default: none)")
+    String eventsFile;
+
     @Option(names = {"-v", "--verbose"}, description = "Debug logging and stack traces")
     boolean verbose;
 
@@ -64,6 +76,18 @@ final class SharedOptions {
                 .keepOldCluster(keepOldCluster)
                 .readOnlyDuringBackup(readOnlyDuringBackup)
                 .build();
-        return DoguUpgrade.builder().settings(settings).stateStore(store).build();
+        DoguUpgrade.Builder builder = DoguUpgrade.builder().settings(settings).stateStore(store);
+        if (isSet(pluginDirectory)) {
+            // Open for the life of the process: classes of plugin migrations load from it until the end.
+            builder.classLoader(PluginDirectory.open(Path.of(pluginDirectory)));
+        }
+        if (isSet(eventsFile)) {
+            builder.listener(JsonLinesEventWriter.open(Path.of(eventsFile)));
+        }
+        return builder.build();
+    }
+
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
     }
 }
