@@ -106,6 +106,45 @@ class SafetyIT {
     }
 
     @Test
+    void theTemporaryServerListensOnNoTcpPortOnlyOnAPrivateSocket() throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            dogu.startServer(NEW);
+            dogu.stopServer();
+            CliProcess.Started post = dogu.cli(NEW).start(Map.of("DOGU_UPGRADE_HOLD_AT", "post-upgrade.server-started"),
+                    "post-upgrade", "17.2-1", TO);
+            post.awaitLog("holding at post-upgrade.server-started", 60);
+            long pid = Long.parseLong(Files.readAllLines(dogu.data().resolve("postmaster.pid")).get(0).strip());
+            Path socketDir = Path.of(Files.readAllLines(dogu.data().resolve("postmaster.pid")).get(4).strip());
+            Set<String> inodes = ConcurrentHashMap.newKeySet();
+            try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+                fds.forEach(fd -> {
+                    try {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith("socket:[")) {
+                            inodes.add(target.substring(8, target.length() - 1));
+                        }
+                    } catch (IOException ignored) {
+                        // closed meanwhile
+                    }
+                });
+            }
+            assertThat(inodes).as("the server has sockets").isNotEmpty();
+            for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+                for (String line : Files.readAllLines(Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    boolean listening = f.length > 9 && "0A".equals(f[3]);
+                    assertThat(listening && inodes.contains(f[9])).as("TCP listener of the temporary server: " + line)
+                            .isFalse();
+                }
+            }
+            assertThat(Files.getPosixFilePermissions(socketDir))
+                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            post.kill();
+            dogu.cli(NEW).run("post-upgrade", "17.2-1", TO).ok();
+        }
+    }
+
+    @Test
     void theSuperuserPasswordNeverAppearsInTheProcessTableLogsOrStatus() throws Exception {
         Set<String> leaks = ConcurrentHashMap.newKeySet();
         AtomicBoolean watching = new AtomicBoolean(true);
