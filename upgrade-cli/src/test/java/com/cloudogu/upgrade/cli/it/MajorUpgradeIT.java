@@ -15,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -77,6 +78,29 @@ class MajorUpgradeIT {
                 try (Connection c = DriverManager.getConnection(upgraded.jdbcUrl(SampleData.SHOP_DATABASE), owner)) {
                     assertThat(c.isValid(2)).as("a restored role logs in with its old password").isTrue();
                 }
+            }
+        }
+    }
+
+    @Test
+    void theNewClusterGetsTheOldClustersEncodingLocaleAndDataChecksums(@TempDir Path root) throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            PostgresServer old = PostgresServer.builder("14.19.0").dataDirectory(dogu.data()).encoding("LATIN1")
+                    .locale("C").dataChecksums(true).start();
+            old.execute("postgres", "CREATE TABLE t (v text); INSERT INTO t VALUES ('caf\u00e9')");
+            old.close();
+            dogu.startServer("14.19.0");
+            dogu.setPassword(NEW_PASSWORD);
+            dogu.cli("14.19.0").run("pre-upgrade", "14.19-1", "17.6-0").ok();
+            dogu.stopServer();
+            dogu.cli("17.6.0").run("post-upgrade", "14.19-1", "17.6-0").ok();
+            dogu.cli("17.6.0").run("startup").ok();
+            try (PostgresServer upgraded = dogu.startServer("17.6.0", NEW_PASSWORD);
+                 Connection c = upgraded.connect("postgres"); Statement s = c.createStatement()) {
+                assertThat(upgraded.queryValue("postgres", "SELECT current_setting('data_checksums')")).isEqualTo("on");
+                assertThat(upgraded.queryValue("postgres", "SELECT pg_encoding_to_char(encoding) || ' ' || datcollate"
+                        + " FROM pg_database WHERE datname = 'template1'")).isEqualTo("LATIN1 C");
+                assertThat(upgraded.queryValue("postgres", "SELECT v FROM t")).isEqualTo("caf\u00e9");
             }
         }
     }

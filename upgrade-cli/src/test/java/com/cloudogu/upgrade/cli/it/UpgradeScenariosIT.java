@@ -72,6 +72,22 @@ class UpgradeScenariosIT {
     }
 
     @Test
+    void startupOnAnEmptyDataDirectoryInitializesAFreshClusterAndCountsMigrationsAsApplied() throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            Files.createDirectories(dogu.data());
+            dogu.setPassword(PASSWORD);
+            CliProcess.Result startup = dogu.cli(NEW).run("startup").ok();
+            assertThat(startup.stderr()).contains("fresh install");
+            assertThat(dogu.state().get("restricted_stat_visibility")).contains("true");
+            assertThat(dogu.state().get("migrated_database_constraints")).contains("true");
+            try (PostgresServer fresh = dogu.startServer(NEW, PASSWORD)) {
+                assertThat(fresh.queryValue("postgres", "SELECT current_user")).isEqualTo("postgres");
+            }
+            assertThat(dogu.cli(NEW).run("startup").ok().stderr()).doesNotContain("fresh install");
+        }
+    }
+
+    @Test
     void startupStartedTogetherWithPostUpgradeWaitsThenRestores() throws Exception {
         try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
             ClusterFingerprint before = fingerprintOfOldCluster(dogu);
