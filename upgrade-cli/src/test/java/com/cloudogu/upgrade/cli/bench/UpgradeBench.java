@@ -1,0 +1,356 @@
+package com.cloudogu.upgrade.cli.bench;
+
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.cli.it.CliProcess;
+import com.cloudogu.upgrade.cli.it.EmbeddedDogu;
+import com.cloudogu.upgrade.testkit.ClientTools;
+import com.cloudogu.upgrade.testkit.ClusterFingerprint;
+import com.cloudogu.upgrade.testkit.OsUser;
+import com.cloudogu.upgrade.testkit.PostgresBinaries;
+import com.cloudogu.upgrade.testkit.PostgresServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code bench/upgrade-bench}: times the seed's shell pipeline and dogu-upgrade on identical copies of
+ * one old cluster, in one run on one machine, and prints a table with seconds, bytes, MB/s, the CLI's
+ * peak memory and the ratio product/seed.
+ *
+ * <ul>
+ *   <li>Seed pipeline (what the shell hooks do): {@code pg_dumpall} of the running old cluster into a
+ *       file (as the database OS user, over its Unix socket); {@code initdb} of the new major; the new
+ *       server started with its default configuration (as the official entrypoint's temporary server),
+ *       {@code psql -f} of the dump, the server stopped.
+ *   <li>Product: the real CLI jar in a child JVM with the hook scripts' JVM options: pre-upgrade with
+ *       the old server running, then post-upgrade and startup with the new server binaries (startup
+ *       includes initdb, the restore, ANALYZE and the migrations).
+ * </ul>
+ *
+ * The old cluster is built once and copied ({@code cp -a} of the stopped data directory) for every
+ * pipeline, so all start from identical files. Copies are not timed.
+ */
+public final class UpgradeBench {
+
+    /** JVM options of the hook scripts (hooks/*.sh); keep in sync. */
+    static final List<String> HOOK_JVM_OPTIONS = List.of("-XX:+UseSerialGC");
+    private static final String OLD_PASSWORD = "bench-old-password";
+    private static final String NEW_PASSWORD = "bench-new-password";
+    private static final Pattern MIGRATION_DONE = Pattern.compile("MigrationRunner - migration (\\S+) (finished|skipped)");
+
+    private final BenchOptions o;
+    private final Path work;
+    private final Path logs;
+    private final BenchReport report;
+
+    private UpgradeBench(BenchOptions o, Path work) throws IOException {
+        this.o = o;
+        this.work = work;
+        this.logs = Files.createDirectories(work.resolve("logs"));
+        this.report = new BenchReport();
+    }
+
+    /** @param args see {@link BenchOptions#USAGE} */
+    public static void main(String[] args) throws Exception {
+        BenchOptions o;
+        try {
+            o = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            if (!e.getMessage().isEmpty()) {
+                System.err.println("upgrade-bench: " + e.getMessage());
+            }
+            System.err.print(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        Path work = o.work() != null ? Files.createDirectories(o.work()) : Files.createTempDirectory("dogu-upgrade-bench-");
+        Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+        int exit;
+        try {
+            exit = new UpgradeBench(o, work).run();
+        } finally {
+            if (!o.keep()) {
+                deleteTree(work);
+            }
+        }
+        System.exit(exit);
+    }
+
+    private int run() throws Exception {
+        PostgresBinaries oldBin = PostgresBinaries.of(o.oldServer());
+        PostgresBinaries newBin = PostgresBinaries.of(o.newServer());
+        String from = doguVersion(o.oldServer());
+        String to = doguVersion(o.newServer());
+        say("work directory " + work + (o.keep() ? " (kept)" : " (deleted at the end; --keep keeps it)"));
+        say("machine: " + Machine.describe());
+
+        Path template = work.resolve("template");
+        long clusterBytes;
+        ClusterFingerprint before = null;
+        long t0 = System.nanoTime();
+        try (PostgresServer old = PostgresServer.builder(oldBin).dataDirectory(template).start()) {
+            BenchDataset.load(old, o, logs.resolve("dataset.log"));
+            old.execute("postgres", "ALTER ROLE postgres PASSWORD '" + OLD_PASSWORD + "'");
+            clusterBytes = Long.parseLong(old.queryValue("postgres",
+                    "SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn"));
+            if (verify()) {
+                before = ClusterFingerprint.of(old);
+            }
+        }
+        say(String.format(Locale.ROOT, "dataset: PostgreSQL %s, pgbench scale %d, %d-table database, 5 more databases,"
+                + " %s in databases; built in %.0f s", o.oldServer(), o.scale(), o.tables(), BenchReport.mb(clusterBytes),
+                (System.nanoTime() - t0) / 1e9));
+        report.header(o, from, to, clusterBytes);
+
+        seed(template, oldBin, newBin);
+        String noopData = null;
+        for (String strategy : o.strategies()) {
+            Path root = product(template, strategy, oldBin, newBin, from, to, before);
+            if (noopData == null) {
+                noopData = root.toString();
+                noops(root, newBin, to);
+            }
+        }
+        if (o.migrationDatabases() > 0) {
+            migrations();
+        }
+        report.print(System.out);
+        Files.writeString(work.resolve("report.txt"), report.toString());
+        return report.failed() ? 1 : 0;
+    }
+
+    private boolean verify() {
+        // The fingerprint aggregates each table's rows in the server's memory: fine up to a few million rows.
+        return o.verify() && o.scale() <= 20;
+    }
+
+    // ---- seed pipeline ----------------------------------------------------------------------
+
+    private void seed(Path template, PostgresBinaries oldBin, PostgresBinaries newBin) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("seed"));
+        Path old = dir.resolve("old");
+        copy(template, old);
+        Path socket = Files.createDirectories(dir.resolve("socket"));
+        Path dump = dir.resolve("dumpall.sql");
+        Path newData = dir.resolve("new");
+        OsUser.chownRecursive(dir, OsUser.serverUser());
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path log = logs.resolve("seed.log");
+        String user = OsUser.serverUser();
+        ClientTools tools = ClientTools.locate();
+        say("seed: pg_dumpall of the old cluster");
+        BenchProcess.Result dumpall;
+        try (PostgresServer server = PostgresServer.builder(oldBin).dataDirectory(old).start()) {
+            dumpall = BenchProcess.run(tools.command("pg_dumpall", "-h", server.socketDirectory().toString(),
+                    "-p", Integer.toString(server.port()), "-U", "postgres", "-f", dump.toString()), user, null, log).ok();
+        }
+        long bytes = Files.size(dump);
+        say("seed: initdb of PostgreSQL " + newBin.version());
+        Path pw = dir.resolve("pw");
+        Files.writeString(pw, NEW_PASSWORD + "\n");
+        OsUser.chownRecursive(pw, user);
+        BenchProcess.Result initdb = BenchProcess.run(List.of(newBin.tool("initdb").toString(), "-D", newData.toString(),
+                "-U", "postgres", "--auth-local=peer", "--auth-host=md5", "--encoding=UTF8", "--lc-collate=C.UTF-8",
+                "--lc-ctype=C.UTF-8", "--pwfile=" + pw), user, null, log).ok();
+        say("seed: psql -f into the new cluster");
+        BenchProcess.Result start = BenchProcess.run(List.of(newBin.tool("pg_ctl").toString(), "-D", newData.toString(),
+                "-w", "-t", "600", "-l", dir.resolve("server.log").toString(), "-o",
+                "-c listen_addresses='' -c unix_socket_directories=" + socket, "start"), user, null, log).ok();
+        BenchProcess.Result psql = BenchProcess.run(tools.command("psql", "-X", "-q", "-o", "/dev/null",
+                "-h", socket.toString(), "-U", "postgres", "-d", "postgres", "-f", dump.toString()), user, null, log);
+        BenchProcess.Result stop = BenchProcess.run(List.of(newBin.tool("pg_ctl").toString(), "-D", newData.toString(),
+                "-m", "fast", "-w", "-t", "600", "stop"), user, null, log).ok();
+        double restore = start.seconds() + psql.seconds() + stop.seconds();
+        report.seed(dumpall.seconds(), bytes, initdb.seconds(), restore, errors(log));
+        deleteTree(old);
+        Files.deleteIfExists(dump);
+    }
+
+    // ---- product ----------------------------------------------------------------------------
+
+    private Path product(Path template, String strategy, PostgresBinaries oldBin, PostgresBinaries newBin, String from,
+                         String to, ClusterFingerprint before) throws Exception {
+        Path root = Files.createDirectories(work.resolve("product-" + strategy));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            copy(template, dogu.data());
+            dogu.setPassword(NEW_PASSWORD);
+            Map<String, String> extra = Map.of("DOGU_UPGRADE_BACKUP_STRATEGY", strategy,
+                    "DOGU_UPGRADE_JOBS", Integer.toString(o.jobs()));
+            dogu.startServer(oldBin.version());
+            say("product (" + strategy + "): pre-upgrade " + from + " " + to);
+            BenchProcess.Result pre = cli(dogu.environment(oldBin), extra, "pre-" + strategy, "pre-upgrade", from, to);
+            String backup = dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElse("");
+            long bytes = backup.isEmpty() ? -1 : sizeOf(Path.of(backup));
+            dogu.stopServer();
+            say("product (" + strategy + "): post-upgrade " + from + " " + to);
+            BenchProcess.Result post = cli(dogu.environment(newBin), extra, "post-" + strategy, "post-upgrade", from, to);
+            say("product (" + strategy + "): startup");
+            BenchProcess.Result startup = cli(dogu.environment(newBin), extra, "startup-" + strategy, "startup");
+            String verdict = "not verified";
+            if (before != null) {
+                try (PostgresServer upgraded = PostgresServer.builder(newBin).dataDirectory(dogu.data())
+                        .superuserPassword(NEW_PASSWORD).start()) {
+                    List<ClusterFingerprint.Difference> diff = before.diff(ClusterFingerprint.of(upgraded));
+                    verdict = diff.isEmpty() ? "verified identical (" + before.items().size() + " fingerprint items)"
+                            : "DIFFERS: " + diff.size() + " items, first " + diff.get(0);
+                }
+            }
+            report.product(strategy, pre, post, startup, bytes, verdict, progressLines(startup.log())
+                    + progressLines(pre.log()));
+        }
+        return root;
+    }
+
+    private BenchProcess.Result cli(Map<String, String> env, Map<String, String> extra, String name, String... args)
+            throws IOException, InterruptedException {
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.putAll(extra);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + o.xmx()));
+        cmd.addAll(HOOK_JVM_OPTIONS);
+        cmd.addAll(List.of("-jar", CliProcess.defaultJar().toString()));
+        cmd.addAll(List.of(args));
+        return BenchProcess.run(cmd, null, all, logs.resolve(name + ".log")).ok();
+    }
+
+    private static long errors(Path log) throws IOException {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("ERROR:")).count();
+        }
+    }
+
+    private static int progressLines(Path log) throws IOException {
+        try (Stream<String> lines = Files.lines(log)) {
+            return (int) lines.filter(l -> l.contains("ProgressReporter")).count();
+        }
+    }
+
+    // ---- no-op hooks ------------------------------------------------------------------------
+
+    private void noops(Path root, PostgresBinaries newBin, String to) throws Exception {
+        if (o.noopRuns() == 0) {
+            return;
+        }
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            Map<String, String> env = dogu.environment(newBin);
+            say("no-op hooks: " + o.noopRuns() + " runs each of startup and post-upgrade " + to + " " + to);
+            List<BenchProcess.Result> startup = new ArrayList<>();
+            List<BenchProcess.Result> post = new ArrayList<>();
+            for (int i = 0; i < o.noopRuns(); i++) {
+                startup.add(cli(env, Map.of(), "noop-startup", "startup"));
+                post.add(cli(env, Map.of(), "noop-post-upgrade", "post-upgrade", to, to));
+            }
+            report.noop("startup (nothing pending)", startup);
+            report.noop("post-upgrade " + to + " " + to, post);
+        }
+    }
+
+    // ---- migrations 02 + 03 on many databases ----------------------------------------------
+
+    private void migrations() throws Exception {
+        // Clusters initialized before 14.12 (02) and 14.14 (03) need the repairs: a minor upgrade
+        // 14.10 -> 14.19 runs them in post-upgrade, in every database.
+        String oldVersion = "14.10.0";
+        String newVersion = "14.19.0";
+        Path root = Files.createDirectories(work.resolve("migrations"));
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+        say("migrations: " + o.migrationDatabases() + " databases on PostgreSQL " + oldVersion + ", minor upgrade to "
+                + newVersion);
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            PostgresServer old = dogu.startServer(oldVersion);
+            for (int i = 1; i <= o.migrationDatabases(); i++) {
+                String db = String.format(Locale.ROOT, "db_%03d", i);
+                old.execute("postgres", "CREATE DATABASE " + db);
+                old.execute(db, "CREATE TABLE parent (id int PRIMARY KEY);"
+                        + " CREATE TABLE child (id int, parent_id int REFERENCES parent) PARTITION BY RANGE (id);"
+                        + " CREATE TABLE child_1 PARTITION OF child FOR VALUES FROM (0) TO (1000)");
+            }
+            String from = doguVersion(oldVersion);
+            String to = doguVersion(newVersion);
+            cli(dogu.environment(PostgresBinaries.of(oldVersion)), Map.of(), "migrations-pre", "pre-upgrade", from, to);
+            dogu.stopServer();
+            BenchProcess.Result post = cli(dogu.environment(PostgresBinaries.of(newVersion)), Map.of(),
+                    "migrations-post", "post-upgrade", from, to);
+            // Each migration's time from its log lines, so a migration that only checked every
+            // database and found nothing to repair ("skipped: does not apply") counts too.
+            Map<String, Long> perMigration = new LinkedHashMap<>();
+            Instant previous = null;
+            for (String line : Files.readAllLines(post.log())) {
+                Matcher m = MIGRATION_DONE.matcher(line);
+                if (line.contains("MigrationRegistry - Discovered")) {
+                    previous = Instant.parse(line.substring(0, line.indexOf(' ')));
+                } else if (m.find() && previous != null) {
+                    Instant at = Instant.parse(line.substring(0, line.indexOf(' ')));
+                    perMigration.put(m.group(1) + (m.group(2).equals("skipped") ? " (checked, nothing to do)" : ""),
+                            Duration.between(previous, at).toMillis());
+                    previous = at;
+                }
+            }
+            report.migrations(o.migrationDatabases(), post, perMigration);
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    static String doguVersion(String zonky) {
+        String[] p = zonky.split("\\.");
+        return p[0] + "." + p[1] + "-1";
+    }
+
+    private static void copy(Path from, Path to) throws IOException, InterruptedException {
+        Files.createDirectories(to.getParent());
+        if (Files.exists(to)) {
+            deleteTree(to);
+        }
+        Process p = new ProcessBuilder("cp", "-a", from.toString(), to.toString()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IOException("cp -a " + from + " " + to + " failed");
+        }
+    }
+
+    static long sizeOf(Path p) throws IOException {
+        if (!Files.isDirectory(p)) {
+            return Files.size(p);
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.filter(Files::isRegularFile).mapToLong(f -> {
+                try {
+                    return Files.size(f);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path f : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
+    static void say(String line) {
+        System.out.println(DateTimeFormatter.ofPattern("HH:mm:ss").format(ZonedDateTime.now()) + " ==> " + line);
+        System.out.flush();
+    }
+}
