@@ -35,7 +35,8 @@ public final class DoguUpgradeCli {
 
     /** @param args command line */
     public static void main(String[] args) {
-        System.exit(run(args));
+        java.util.OptionalInt hook = HookFastPath.run(args, System.getenv(), System.err);
+        System.exit(hook.isPresent() ? hook.getAsInt() : run(args));
     }
 
     /** @param args command line @return the exit code */
