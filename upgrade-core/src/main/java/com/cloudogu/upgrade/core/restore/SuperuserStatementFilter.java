@@ -1,6 +1,5 @@
 package com.cloudogu.upgrade.core.restore;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +15,21 @@ import java.util.regex.Pattern;
  */
 public final class SuperuserStatementFilter extends InputStream {
 
+    // A statement about a role is far shorter; a longer line (table data) is never one.
+    private static final int CANDIDATE_MAX = 8192;
+
     private final InputStream in;
     private final Pattern statement;
     private final AtomicLong bytesRead = new AtomicLong();
     private final AtomicLong linesDropped = new AtomicLong();
-    private byte[] current = new byte[0];
-    private int pos;
-    private boolean eof;
+    // Unread input is buf[start, end); lines are scanned in place, only candidate lines become strings.
+    private final byte[] buf = new byte[1 << 16];
+    private int start;
+    private int end;
+    private boolean inputEof;
+    private boolean atLineStart = true;
+    private byte[] replacement;
+    private int replacementPos;
 
     /**
      * @param in the dump
@@ -55,46 +62,91 @@ public final class SuperuserStatementFilter extends InputStream {
         return n < 0 ? -1 : one[0] & 0xff;
     }
 
+    /** Fills {@code b} as far as the input allows (few large writes to psql instead of one per line). */
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        while (pos >= current.length) {
-            if (eof || !nextLine()) {
-                return -1;
-            }
+        if (len == 0) {
+            return 0;
         }
-        int n = Math.min(len, current.length - pos);
-        System.arraycopy(current, pos, b, off, n);
-        pos += n;
-        return n;
-    }
-
-    private boolean nextLine() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-        int c;
-        while ((c = in.read()) >= 0) {
-            line.write(c);
-            if (c == '\n') {
+        int n = 0;
+        long consumed = 0;
+        while (n < len) {
+            if (replacement != null) {
+                int k = Math.min(len - n, replacement.length - replacementPos);
+                System.arraycopy(replacement, replacementPos, b, off + n, k);
+                n += k;
+                replacementPos += k;
+                if (replacementPos == replacement.length) {
+                    replacement = null;
+                }
+                continue;
+            }
+            if (start == end && !fill(false)) {
                 break;
             }
+            if (atLineStart && (buf[start] == 'C' || buf[start] == 'D' || buf[start] == 'A')) {
+                int nl = indexOfNewline(start, Math.min(end, start + CANDIDATE_MAX));
+                if (nl < 0 && end - start < CANDIDATE_MAX && !inputEof) {
+                    fill(true); // need the whole line to decide
+                    continue;
+                }
+                if (nl >= 0 || end - start < CANDIDATE_MAX) {
+                    int lineEnd = nl >= 0 ? nl + 1 : end;
+                    String latin1 = new String(buf, start, lineEnd - start, StandardCharsets.ISO_8859_1);
+                    if (statement.matcher(latin1).matches()) {
+                        linesDropped.incrementAndGet();
+                        consumed += lineEnd - start;
+                        start = lineEnd;
+                        replacement = ("-- dogu-upgrade: kept the new cluster's bootstrap superuser, skipped: "
+                                + latin1.substring(0, latin1.indexOf(" ROLE ") + 5) + " ...\n")
+                                .getBytes(StandardCharsets.ISO_8859_1);
+                        replacementPos = 0;
+                        continue;
+                    }
+                }
+            }
+            // Ordinary bytes: up to and including the next newline, as far as b has room.
+            int limit = Math.min(end, start + (len - n));
+            int nl = indexOfNewline(start, limit);
+            int stop = nl >= 0 ? nl + 1 : limit;
+            System.arraycopy(buf, start, b, off + n, stop - start);
+            n += stop - start;
+            consumed += stop - start;
+            start = stop;
+            atLineStart = nl >= 0;
         }
-        if (c < 0) {
-            eof = true;
-        }
-        byte[] bytes = line.toByteArray();
-        bytesRead.addAndGet(bytes.length);
-        if (bytes.length == 0) {
-            return false;
-        }
-        if (bytes[0] == 'C' || bytes[0] == 'D' || bytes[0] == 'A') {
-            String latin1 = new String(bytes, StandardCharsets.ISO_8859_1);
-            if (statement.matcher(latin1).matches()) {
-                linesDropped.incrementAndGet();
-                bytes = ("-- dogu-upgrade: kept the new cluster's bootstrap superuser, skipped: "
-                        + latin1.substring(0, latin1.indexOf(" ROLE ") + 5) + " ...\n").getBytes(StandardCharsets.ISO_8859_1);
+        bytesRead.addAndGet(consumed);
+        return n == 0 ? -1 : n;
+    }
+
+    private int indexOfNewline(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == '\n') {
+                return i;
             }
         }
-        current = bytes;
-        pos = 0;
+        return -1;
+    }
+
+    /**
+     * @param keep keep the unread bytes (moved to the front) and append
+     * @return false at the end of the input with nothing buffered
+     */
+    private boolean fill(boolean keep) throws IOException {
+        if (!keep || start == end) {
+            start = 0;
+            end = 0;
+        } else if (start > 0) {
+            System.arraycopy(buf, start, buf, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        int r = in.read(buf, end, buf.length - end);
+        if (r < 0) {
+            inputEof = true;
+            return end > start;
+        }
+        end += r;
         return true;
     }
 
