@@ -9,22 +9,63 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 
 /**
- * What is known about a finished backup, written next to it as {@code <backup>.manifest}: its size
- * and SHA-256 (checked before any restore), where it came from, and the old cluster's initdb settings.
+ * What is known about a finished backup, written next to it as {@code <backup>.manifest}: its format,
+ * size and SHA-256 (checked before any restore), where it came from, and the old cluster's initdb
+ * settings. A backup of format {@value #FORMAT_PARALLEL} is a directory; its manifest lists every
+ * file in it with size and SHA-256, and {@code sha256} is the digest of that list.
  *
- * @param size bytes of the backup file
- * @param sha256 hex SHA-256 of the backup file
+ * @param size bytes of the backup file (all files of a directory backup)
+ * @param sha256 hex SHA-256 of the backup file (of the file list of a directory backup)
  * @param from dogu version upgraded from
  * @param to dogu version upgraded to
  * @param sourceServerVersion {@code server_version_num} of the dumped server
  * @param dumpToolVersion version of {@code pg_dumpall} that wrote it, e.g. {@code 15.18}
  * @param cluster the old cluster's initdb settings
+ * @param format {@value #FORMAT_PLAIN} (one {@code pg_dumpall} file) or {@value #FORMAT_PARALLEL}
+ * @param files for a directory backup: every file, relative to the directory, sorted by path
+ * @param sourceClusterBytes size of the dumped databases on the old server (progress estimates), 0 if unknown
  */
 public record BackupManifest(long size, String sha256, String from, String to, int sourceServerVersion,
-                             String dumpToolVersion, ClusterSettings cluster) {
+                             String dumpToolVersion, ClusterSettings cluster, String format, List<FileEntry> files,
+                             long sourceClusterBytes) {
+
+    /** Manifest format of a single {@code pg_dumpall} file (also what manifests without a format mean). */
+    public static final String FORMAT_PLAIN = "1";
+    /** Manifest format of a directory with globals and one {@code pg_dump} directory per database. */
+    public static final String FORMAT_PARALLEL = "parallel-1";
+
+    /** Validates; the file list is copied. */
+    public BackupManifest {
+        Objects.requireNonNull(format, "format");
+        files = List.copyOf(files);
+    }
+
+    /** A plain {@code pg_dumpall} backup's manifest. */
+    public BackupManifest(long size, String sha256, String from, String to, int sourceServerVersion,
+                          String dumpToolVersion, ClusterSettings cluster) {
+        this(size, sha256, from, to, sourceServerVersion, dumpToolVersion, cluster, FORMAT_PLAIN, List.of(), 0);
+    }
+
+    /**
+     * One file of a directory backup.
+     *
+     * @param path relative to the backup directory, {@code /}-separated
+     * @param size bytes
+     * @param sha256 hex SHA-256
+     */
+    public record FileEntry(String path, long size, String sha256) {
+    }
+
+    /** @return the strategy that wrote the backup, which decides how it is verified and restored */
+    public BackupStrategy strategy() {
+        return BackupStrategy.ofManifestFormat(format);
+    }
 
     /** @param backup the backup file @return the manifest's path */
     public static Path pathFor(Path backup) {
@@ -34,14 +75,25 @@ public record BackupManifest(long size, String sha256, String from, String to, i
     /** @param target where to write (the caller renames it into place) */
     public void write(Path target) throws IOException {
         Properties p = new Properties();
-        p.setProperty("format", "1");
+        p.setProperty("format", format);
         p.setProperty("size", Long.toString(size));
         p.setProperty("sha256", sha256);
         p.setProperty("from", from);
         p.setProperty("to", to);
         p.setProperty("sourceServerVersion", Integer.toString(sourceServerVersion));
         p.setProperty("dumpToolVersion", dumpToolVersion);
+        if (sourceClusterBytes > 0) {
+            p.setProperty("sourceClusterBytes", Long.toString(sourceClusterBytes));
+        }
         cluster.writeTo(p);
+        if (!files.isEmpty()) {
+            p.setProperty("files", Integer.toString(files.size()));
+            for (int i = 0; i < files.size(); i++) {
+                p.setProperty("file." + i + ".path", files.get(i).path());
+                p.setProperty("file." + i + ".size", Long.toString(files.get(i).size()));
+                p.setProperty("file." + i + ".sha256", files.get(i).sha256());
+            }
+        }
         try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
             p.store(w, "dogu-upgrade backup manifest");
         }
@@ -53,9 +105,17 @@ public record BackupManifest(long size, String sha256, String from, String to, i
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
+            int count = Integer.parseInt(p.getProperty("files", "0"));
+            List<FileEntry> files = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                files.add(new FileEntry(require(p, "file." + i + ".path"),
+                        Long.parseLong(require(p, "file." + i + ".size")), require(p, "file." + i + ".sha256")));
+            }
             return new BackupManifest(Long.parseLong(p.getProperty("size")), require(p, "sha256"),
                     require(p, "from"), require(p, "to"), Integer.parseInt(p.getProperty("sourceServerVersion", "0")),
-                    p.getProperty("dumpToolVersion", ""), ClusterSettings.readFrom(p));
+                    p.getProperty("dumpToolVersion", ""), ClusterSettings.readFrom(p),
+                    p.getProperty("format", FORMAT_PLAIN), files,
+                    Long.parseLong(p.getProperty("sourceClusterBytes", "0")));
         } catch (IOException | RuntimeException e) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "The manifest " + file + " of backup " + backup
                     + " is missing or unreadable (" + e.getMessage() + "); the backup cannot be verified. Nothing was"

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Checks a backup before anything is changed on its behalf: it lies inside the backup directory
- * (no symlinks), exists, and has the size and SHA-256 its manifest recorded.
+ * (no symlinks), exists, and has the size and SHA-256 its manifest recorded. A parallel backup (a
+ * directory) must hold exactly the files its manifest lists, each with its recorded size and SHA-256.
  */
 public final class BackupVerifier {
 
@@ -46,11 +47,26 @@ public final class BackupVerifier {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "The backup " + recordedPath + " or the backup directory "
                     + backupDirectory + " does not exist (" + e.getMessage() + ")." + keep, e);
         }
+        if (Files.isDirectory(backup, LinkOption.NOFOLLOW_LINKS)) {
+            BackupManifest manifest = BackupManifest.readFor(backup);
+            if (manifest.strategy() != BackupStrategy.PARALLEL) {
+                throw new UpgradeException(ErrorCode.RESTORE_FAILED, "The backup " + backup + " is a directory but its"
+                        + " manifest records format " + manifest.format() + " (altered)." + keep);
+            }
+            FileDigests.verify(backup, manifest, Runtime.getRuntime().availableProcessors());
+            LOG.info("backup {} verified ({} files, {} bytes, sha256 of the file list {}) in {} ms", backup,
+                    manifest.files().size(), manifest.size(), manifest.sha256(), (System.nanoTime() - t0) / 1_000_000);
+            return manifest;
+        }
         if (!Files.isRegularFile(backup, LinkOption.NOFOLLOW_LINKS)) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "The backup " + backup + " named by migration_backup_path"
                     + " does not exist." + keep + " Restore it from elsewhere, or re-run pre-upgrade on the old version.");
         }
         BackupManifest manifest = BackupManifest.readFor(backup);
+        if (manifest.strategy() != BackupStrategy.PLAIN) {
+            throw new UpgradeException(ErrorCode.RESTORE_FAILED, "The backup " + backup + " is a file but its manifest"
+                    + " records format " + manifest.format() + " (altered)." + keep);
+        }
         try {
             long size = Files.size(backup);
             if (size != manifest.size()) {

@@ -119,7 +119,8 @@ public final class ClusterDumper {
         }
     }
 
-    private void prepareDirectory() {
+    /** Creates the backup directory if needed, checks it, and removes leftovers of interrupted backups. */
+    void prepareDirectory() {
         try {
             if (Files.isSymbolicLink(backupDirectory)) {
                 throw new UpgradeException(ErrorCode.BACKUP_FAILED, "The backup directory " + backupDirectory
@@ -137,7 +138,7 @@ public final class ClusterDumper {
             try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(backupDirectory, "*.partial")) {
                 for (Path p : leftovers) {
                     LOG.info("removing {} left by an interrupted earlier backup", p);
-                    Files.delete(p);
+                    BackupFiles.deleteTree(p); // a parallel backup's partial result is a directory
                 }
             }
             Path probe = Files.createTempFile(backupDirectory, ".write-test", ".partial");
@@ -148,7 +149,8 @@ public final class ClusterDumper {
         }
     }
 
-    private void checkSpace(long clusterBytes) {
+    /** @param clusterBytes size of the databases to dump; fails before anything is written if it cannot fit */
+    void checkSpace(long clusterBytes) {
         long needed = clusterBytes + SPACE_MARGIN;
         long free;
         try {

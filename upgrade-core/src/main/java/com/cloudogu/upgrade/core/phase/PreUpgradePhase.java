@@ -4,7 +4,9 @@ import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.core.backup.BackupDecision;
+import com.cloudogu.upgrade.core.backup.BackupStrategy;
 import com.cloudogu.upgrade.core.backup.ClusterDumper;
+import com.cloudogu.upgrade.core.backup.ParallelClusterDumper;
 import com.cloudogu.upgrade.core.backup.ReadOnlyGuard;
 import com.cloudogu.upgrade.core.backup.RunningCluster;
 import com.cloudogu.upgrade.core.lock.PhaseLock;
@@ -54,8 +56,12 @@ public final class PreUpgradePhase {
                     }
                     Path backup;
                     try {
-                        backup = new ClusterDumper(env.settings().backupDirectory(), env.clientTools(), env.runner(),
-                                owner, env.events()).dump(facts, from.toString(), to.toString());
+                        backup = env.settings().backupStrategy() == BackupStrategy.PARALLEL
+                                ? new ParallelClusterDumper(env.settings().backupDirectory(), env.clientTools(),
+                                        env.runner(), owner, env.events(), BackupStrategy.jobs(env.settings().jobs()))
+                                        .dump(facts, from.toString(), to.toString())
+                                : new ClusterDumper(env.settings().backupDirectory(), env.clientTools(), env.runner(),
+                                        owner, env.events()).dump(facts, from.toString(), to.toString());
                     } catch (RuntimeException e) {
                         if (env.settings().readOnlyDuringBackup()) {
                             guard.disable(); // a failed pre-upgrade leaves the old instance fully usable

@@ -5,20 +5,26 @@ import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.api.migration.PendingRestore;
 import com.cloudogu.upgrade.core.backup.BackupManifest;
+import com.cloudogu.upgrade.core.backup.BackupStrategy;
 import com.cloudogu.upgrade.core.backup.BackupVerifier;
 import com.cloudogu.upgrade.core.restore.DumpRestore;
+import com.cloudogu.upgrade.core.restore.ParallelRestore;
 import com.cloudogu.upgrade.core.restore.RestoreLeftovers;
 import com.cloudogu.upgrade.core.restore.RestoreSpace;
 import com.cloudogu.upgrade.core.restore.RestoreTarget;
 import com.cloudogu.upgrade.core.server.ClusterInitializer;
 import com.cloudogu.upgrade.core.server.DataDirectory;
+import com.cloudogu.upgrade.core.server.DataDirectorySync;
 import com.cloudogu.upgrade.core.server.PostgresInstallation;
+import com.cloudogu.upgrade.core.server.RestoreSettings;
 import com.cloudogu.upgrade.core.server.ServerOwner;
 import com.cloudogu.upgrade.core.server.StaleServer;
 import com.cloudogu.upgrade.core.server.TemporaryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,11 +71,22 @@ final class RestoreProcedure {
         target.recreate(new ClusterInitializer(installation, env.runner(), owner), backup.manifest().cluster(),
                 owner.name(), env.state().get(StateKeys.PASSWORD));
         Checkpoints.reach("restore.target-initialized");
+        int jobs = BackupStrategy.jobs(env.settings().jobs());
+        // Restore-time settings (no fsync, minimal WAL, ...) are safe on a restore target: until it is
+        // promoted, any failure or crash means the next attempt wipes it. Before promoting, the server
+        // is stopped cleanly, everything is flushed to disk and it runs on with normal settings.
         try (TemporaryServer server = TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
-                env.settings().serverStartTimeout())) {
+                env.settings().serverStartTimeout(), RestoreSettings.forRestore(jobs))) {
             Checkpoints.reach("restore.server-started");
-            DumpRestore restore = new DumpRestore(backup.file(), backup.manifest(), server, env.clientTools(),
-                    env.runner(), env.state(), env.events(), target::promote);
+            DumpRestore.Completion completion = () -> {
+                server.restartWith(Map.of(), () -> new DataDirectorySync(installation, env.runner(), owner).sync(data));
+                target.promote();
+            };
+            PendingRestore restore = backup.manifest().strategy() == BackupStrategy.PARALLEL
+                    ? new ParallelRestore(backup.file(), backup.manifest(), server, env.clientTools(), env.runner(),
+                            env.state(), env.events(), jobs, completion)
+                    : new DumpRestore(backup.file(), backup.manifest(), server, env.clientTools(), env.runner(),
+                            env.state(), env.events(), completion);
             new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
                     parse(backup.manifest().from()), parse(backup.manifest().to()), env.state(), server,
                     Optional.of(restore), env.events()));
@@ -102,6 +119,7 @@ final class RestoreProcedure {
     private void cleanUp(DataDirectory data) {
         if (!env.settings().keepBackup()) {
             RestoreLeftovers.removeBackups(env.settings().backupDirectory());
+            ParallelRestore.removeBackups(env.settings().backupDirectory());
         }
         if (!env.settings().keepOldCluster()) {
             RestoreLeftovers.removeOldClusters(data);

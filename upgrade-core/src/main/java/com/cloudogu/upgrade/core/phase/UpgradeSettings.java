@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.phase;
 
+import com.cloudogu.upgrade.core.backup.BackupStrategy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,11 +20,13 @@ import java.util.Objects;
  * @param keepOldCluster keep the moved-aside old cluster after a successful restore
  * @param path the {@code PATH} searched for server and client programs
  * @param readOnlyDuringBackup make the old cluster refuse writes before the dump (see {@code ReadOnlyGuard})
+ * @param backupStrategy how pre-upgrade writes the backup (a restore follows the backup's manifest instead)
+ * @param jobs parallel jobs of the parallel backup and of restores (0: one per CPU)
  */
 public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path lockFile, Duration waitTimeout,
                               Duration pollInterval, Duration serverStartTimeout, boolean restoreInPostUpgrade,
                               boolean keepBackup, boolean keepOldCluster, String path,
-                              boolean readOnlyDuringBackup) {
+                              boolean readOnlyDuringBackup, BackupStrategy backupStrategy, int jobs) {
 
     /** Validates. */
     public UpgradeSettings {
@@ -51,6 +54,8 @@ public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path loc
         private boolean keepOldCluster;
         private String path = System.getenv("PATH") == null ? "/usr/bin:/bin" : System.getenv("PATH");
         private boolean readOnlyDuringBackup;
+        private BackupStrategy backupStrategy = BackupStrategy.PLAIN;
+        private int jobs;
 
         private Builder() {
         }
@@ -115,6 +120,18 @@ public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path loc
             return this;
         }
 
+        /** @param v how pre-upgrade writes the backup (default plain) @return this */
+        public Builder backupStrategy(BackupStrategy v) {
+            backupStrategy = Objects.requireNonNull(v, "backupStrategy");
+            return this;
+        }
+
+        /** @param v parallel jobs, 0 for one per CPU @return this */
+        public Builder jobs(int v) {
+            jobs = Math.max(0, v);
+            return this;
+        }
+
         /** @param v make the old cluster read-only before the dump @return this */
         public Builder readOnlyDuringBackup(boolean v) {
             readOnlyDuringBackup = v;
@@ -124,7 +141,8 @@ public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path loc
         /** @return the settings */
         public UpgradeSettings build() {
             return new UpgradeSettings(dataDirectory, backupDirectory, lockFile, waitTimeout, pollInterval,
-                    serverStartTimeout, restoreInPostUpgrade, keepBackup, keepOldCluster, path, readOnlyDuringBackup);
+                    serverStartTimeout, restoreInPostUpgrade, keepBackup, keepOldCluster, path, readOnlyDuringBackup,
+                    backupStrategy, jobs);
         }
     }
 }

@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ public final class TemporaryServer implements DatabaseServer, AutoCloseable {
     private final Duration startTimeout;
     private final Path runtimeDirectory;
     private RunningProcess process;
+    private Map<String, String> settings = Map.of();
     private final Thread shutdownHook = new Thread(this::stopQuietly, "dogu-upgrade-stop-server");
 
     private TemporaryServer(PostgresInstallation installation, DataDirectory data, ServerOwner owner,
@@ -71,21 +73,68 @@ public final class TemporaryServer implements DatabaseServer, AutoCloseable {
      */
     public static TemporaryServer start(PostgresInstallation installation, DataDirectory data, ServerOwner owner,
                                         String superuser, ProcessRunner runner, Duration startTimeout) {
+        return start(installation, data, owner, superuser, runner, startTimeout, Map.of());
+    }
+
+    /**
+     * Like {@link #start(PostgresInstallation, DataDirectory, ServerOwner, String, ProcessRunner, Duration)}, with
+     * extra server settings passed as {@code -c name=value} (they override the cluster's configuration files).
+     *
+     * @param installation the server programs
+     * @param data the cluster
+     * @param owner the database OS user
+     * @param superuser the bootstrap superuser to connect as
+     * @param runner runs the server and {@code pg_ctl}
+     * @param startTimeout how long to wait for the server to accept connections
+     * @param settings extra settings, e.g. {@link RestoreSettings#forRestore(int)}; empty for none
+     * @return the running server; close it to stop it
+     */
+    public static TemporaryServer start(PostgresInstallation installation, DataDirectory data, ServerOwner owner,
+                                        String superuser, ProcessRunner runner, Duration startTimeout,
+                                        Map<String, String> settings) {
         new StaleServer(data, owner, runner, installation).stopIfOurs();
-        Path runtime;
+        TemporaryServer server = new TemporaryServer(installation, data, owner, superuser, runner, startTimeout,
+                createRuntimeDirectory(owner));
+        server.settings = Map.copyOf(settings);
+        server.startProcess();
+        return server;
+    }
+
+    /**
+     * Stops the server with a fast shutdown (a clean shutdown checkpoint), runs {@code whileStopped}
+     * (e.g. flushing the data directory to disk), and starts it again on the same socket with other
+     * settings. Used to leave restore-time settings before anything is kept.
+     *
+     * @param newSettings the extra settings from now on; empty for the cluster's own configuration
+     * @param whileStopped runs while no server runs on the data directory
+     */
+    public void restartWith(Map<String, String> newSettings, Runnable whileStopped) {
+        if (process == null) {
+            throw new IllegalStateException("the temporary server is not running");
+        }
+        shutdown();
+        whileStopped.run();
+        settings = Map.copyOf(newSettings);
+        startProcess();
+    }
+
+    /** @return the extra settings the server runs with (empty: the cluster's own configuration) */
+    public Map<String, String> settings() {
+        return settings;
+    }
+
+    private static Path createRuntimeDirectory(ServerOwner owner) {
         try {
-            runtime = Files.createTempDirectory(RUNTIME_PREFIX,
+            Path runtime = Files.createTempDirectory(RUNTIME_PREFIX,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Files.writeString(runtime.resolve("pg_hba.conf"), "# dogu-upgrade temporary server: private socket only\n"
                     + "local all all trust\n");
             owner.chown(runtime);
+            return runtime;
         } catch (IOException e) {
             throw new UpgradeException(ErrorCode.SERVER, "Cannot create the temporary server's socket directory: "
                     + e.getMessage(), e);
         }
-        TemporaryServer server = new TemporaryServer(installation, data, owner, superuser, runner, startTimeout, runtime);
-        server.startProcess();
-        return server;
     }
 
     private void startProcess() {
@@ -96,6 +145,7 @@ public final class TemporaryServer implements DatabaseServer, AutoCloseable {
                 "-c", "unix_socket_directories=" + runtimeDirectory,
                 "-c", "hba_file=" + runtimeDirectory.resolve("pg_hba.conf"),
                 "-c", "logging_collector=off"));
+        settings.forEach((name, value) -> args.addAll(List.of("-c", name + "=" + value)));
         process = runner.start(Command.of(installation.program("postgres").toString()).args(args)
                 .runAs(owner.name()).label("postgres").build());
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -109,8 +159,9 @@ public final class TemporaryServer implements DatabaseServer, AutoCloseable {
                         + lastLine(process.stderrTail()));
             }
             try (Connection c = connect("template1")) {
-                LOG.info("temporary PostgreSQL {} server on {} ready after {} ms (socket {}, no TCP)",
-                        installation.version(), data.path(), (System.nanoTime() - t0) / 1_000_000, runtimeDirectory);
+                LOG.info("temporary PostgreSQL {} server on {} ready after {} ms (socket {}, no TCP{})",
+                        installation.version(), data.path(), (System.nanoTime() - t0) / 1_000_000, runtimeDirectory,
+                        settings.isEmpty() ? "" : ", " + new java.util.TreeMap<>(settings));
                 return;
             } catch (SQLException e) {
                 last = e;
@@ -212,9 +263,16 @@ public final class TemporaryServer implements DatabaseServer, AutoCloseable {
 
     /** Stops the server with a fast shutdown and removes its socket directory. Idempotent. */
     public void stop() {
-        if (process == null) {
-            return;
+        try {
+            if (process != null) {
+                shutdown();
+            }
+        } finally {
+            cleanupRuntime();
         }
+    }
+
+    private void shutdown() {
         long t0 = System.nanoTime();
         try {
             if (!process.hasExited()) {
@@ -231,7 +289,6 @@ public final class TemporaryServer implements DatabaseServer, AutoCloseable {
             process.kill();
         } finally {
             process = null;
-            cleanupRuntime();
             try {
                 Runtime.getRuntime().removeShutdownHook(shutdownHook);
             } catch (IllegalStateException ignored) {
