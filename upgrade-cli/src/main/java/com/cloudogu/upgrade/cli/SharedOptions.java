@@ -64,9 +64,11 @@ final class SharedOptions {
     @Option(names = {"-v", "--verbose"}, description = "Debug logging and stack traces")
     boolean verbose;
 
+    @picocli.CommandLine.Mixin BackupOptions backup;
+
     DoguUpgrade upgrade() {
         StateStore store = new LazyStateStore(stateStore, () -> StateStores.open(stateStore, System.getenv()));
-        UpgradeSettings settings = UpgradeSettings.builder()
+        UpgradeSettings settings = backup.applyTo(UpgradeSettings.builder())
                 .dataDirectory(dataDirectory)
                 .backupDirectory(backupDirectory)
                 .lockFile(lockFile)
