@@ -18,7 +18,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Writes the full backup of the running old cluster as a directory ({@link BackupStrategy#PARALLEL}):
  * the globals (roles, memberships, tablespaces) with {@code pg_dumpall --globals-only}, then every
  * database {@code pg_dumpall} would dump, each with {@code pg_dump} in directory format with several
- * jobs, uncompressed (on few cores compression costs more time than the disk it saves).
+ * jobs, uncompressed (on few cores compression costs more time than the disk it saves), up to as many
+ * databases at once as there are jobs, largest first ({@link DatabaseLanes}).
  *
  * <p>Integrity as for the plain file: everything goes into {@code cluster-<from>.d.partial}; every
  * tool's exit code is checked (and the globals' completion trailer); every file is fsynced, measured
@@ -83,21 +86,23 @@ public final class ParallelClusterDumper {
         try {
             Files.createDirectory(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             owner.chown(partial);
-            List<String> databases = databases();
+            List<Database> databases = databases();
             Checkpoints.reach("pre-upgrade.before-dump");
             try (ProgressReporter progress = new ProgressReporter("dump", () -> BackupFiles.size(partial),
                     facts.sizeBytes(), listener, Duration.ofSeconds(5))) {
                 run(Command.of(tools.path("pg_dumpall").toString(), "-w", "--globals-only", "-f",
                         partial.resolve(DatabaseList.GLOBALS).toString()), "pg_dumpall --globals-only", partial);
                 ClusterDumper.requireTrailer(partial.resolve(DatabaseList.GLOBALS));
-                DatabaseList list = DatabaseList.of(databases);
-                for (DatabaseList.Entry db : list.entries()) {
+                DatabaseList list = DatabaseList.of(databases.stream().map(Database::name).toList());
+                Map<String, Long> sizes = new HashMap<>();
+                databases.forEach(d -> sizes.put(d.name(), d.size()));
+                DatabaseLanes.run(list.entries(), jobs, db -> sizes.get(db.name()), db -> {
                     long d0 = System.nanoTime();
                     run(Command.of(tools.path("pg_dump").toString(), "-w", "--format=directory", "--jobs=" + jobs,
                             "--compress=0", "--file=" + partial.resolve(db.directory()), connectionString(db.name())),
                             "pg_dump of database '" + db.name() + "'", partial);
                     LOG.info("dumped database {} in {} ms", db.name(), (System.nanoTime() - d0) / 1_000_000);
-                }
+                });
                 list.write(partial.resolve(DatabaseList.FILE));
             }
             Checkpoints.reach("pre-upgrade.dump-finished");
@@ -133,24 +138,31 @@ public final class ParallelClusterDumper {
         }
     }
 
+    /** A database to dump and its size on the old server. */
+    private record Database(String name, long size) {
+    }
+
     /** The databases pg_dumpall dumps, in its order: template1 first, then by name; never template0. */
-    private List<String> databases() {
-        String sql = "SELECT datname FROM pg_database WHERE datallowconn AND datconnlimit <> -2"
+    private List<Database> databases() {
+        String sql = "SELECT datname, pg_database_size(oid) FROM pg_database WHERE datallowconn AND datconnlimit <> -2"
                 + " ORDER BY (datname <> 'template1'), datname";
         String out = runner.runChecked(Command.of(tools.path("psql").toString(), "-X", "-w", "-A", "-t", "-q",
-                                "--record-separator-zero", "-d", "template1", "-c", sql)
+                                "--field-separator-zero", "--record-separator-zero", "-d", "template1", "-c", sql)
                         .runAs(owner.name()).captureStdout().timeout(Duration.ofMinutes(2)).build(),
                 ErrorCode.BACKUP_FAILED, "list the databases of the running server").stdout();
-        // Unaligned, tuples only, each name ended by a zero byte: names may hold any other character.
-        List<String> names = new ArrayList<>();
-        String[] records = out.split("\0", -1);
-        for (int i = 0; i < records.length; i++) {
-            boolean trailer = i == records.length - 1 && records[i].strip().isEmpty();
-            if (!records[i].isEmpty() && !trailer) {
-                names.add(records[i]);
+        // Unaligned, tuples only, every field ended by a zero byte: names may hold any other character.
+        String[] fields = out.split("\0", -1);
+        List<Database> databases = new ArrayList<>();
+        for (int i = 0; i + 1 < fields.length; i += 2) {
+            String name = fields[i];
+            String size = fields[i + 1].strip();
+            if (name.isEmpty() || !size.matches("[0-9]+")) {
+                throw new UpgradeException(ErrorCode.BACKUP_FAILED, "Unexpected database list from the running server"
+                        + " near field " + i + ".");
             }
+            databases.add(new Database(name, Long.parseLong(size)));
         }
-        return names;
+        return databases;
     }
 
     /** @param database a database name @return a libpq connection string naming it, so no name is misread as one */

@@ -8,6 +8,7 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.backup.BackupFiles;
 import com.cloudogu.upgrade.core.backup.BackupManifest;
+import com.cloudogu.upgrade.core.backup.DatabaseLanes;
 import com.cloudogu.upgrade.core.backup.DatabaseList;
 import com.cloudogu.upgrade.core.backup.ParallelClusterDumper;
 import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Restores a verified parallel backup ({@code BackupStrategy.PARALLEL}) into the fresh cluster served
  * by a temporary server: the globals with {@code psql} (stopping at the first error, the bootstrap
  * superuser's own statements filtered out as for a plain backup), then every database with
- * {@code pg_restore --jobs N --exit-on-error}, in the order {@code pg_dumpall} would restore them.
+ * {@code pg_restore --jobs N --exit-on-error}, up to N databases at once, largest first.
  */
 public final class ParallelRestore implements PendingRestore {
 
@@ -95,9 +96,7 @@ public final class ParallelRestore implements PendingRestore {
         long estimate = manifest.sourceClusterBytes() > 0 ? manifest.sourceClusterBytes() : manifest.size();
         try (ProgressReporter progress = new ProgressReporter("restore", () -> BackupFiles.size(base) - baseBefore,
                 estimate, listener, Duration.ofSeconds(5))) {
-            for (DatabaseList.Entry db : databases.entries()) {
-                restore(db);
-            }
+            DatabaseLanes.run(databases.entries(), jobs, this::dumpedBytes, this::restore);
         }
         Checkpoints.reach("restore.parallel-databases-restored");
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -131,6 +130,12 @@ public final class ParallelRestore implements PendingRestore {
                     + " starts from a fresh cluster.");
         }
         LOG.info("restored database {} in {} ms", db.name(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private long dumpedBytes(DatabaseList.Entry db) {
+        String prefix = db.directory() + "/";
+        return manifest.files().stream().filter(f -> f.path().startsWith(prefix)).mapToLong(BackupManifest.FileEntry::size)
+                .sum();
     }
 
     private BackupManifest globalsManifest(Path globals) {

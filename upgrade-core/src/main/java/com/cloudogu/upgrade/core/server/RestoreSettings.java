@@ -18,8 +18,9 @@ import java.util.Map;
  *   <li>{@code wal_level=minimal} (with {@code max_wal_senders=0}, {@code archive_mode=off}): a table
  *       created and loaded in one transaction ({@code pg_restore --jobs} does that) writes no WAL;
  *   <li>{@code autovacuum=off}: no vacuum or analyze races the load (statistics are refreshed after);
- *   <li>{@code maintenance_work_mem}: large, for index builds and foreign key checks, a quarter of the
- *       memory (the container's limit when there is one) shared by the jobs, between 64 MB and 1 GB each;
+ *   <li>{@code maintenance_work_mem}: large, for index builds and foreign key checks: a quarter of the
+ *       memory (the container's limit when there is one) shared by up to jobs x jobs index builds (jobs
+ *       databases at once, each with jobs workers), between 64 MB and 1 GB each;
  *   <li>{@code checkpoint_timeout=30min}, {@code max_wal_size=2GB}: fewer checkpoints during the load.
  * </ul>
  */
@@ -48,7 +49,8 @@ public final class RestoreSettings {
 
     static long maintenanceWorkMemMb(int jobs) {
         long total = totalMemory();
-        long perJob = total / 4 / Math.max(1, jobs);
+        long builds = (long) Math.max(1, jobs) * Math.max(1, jobs);
+        long perJob = total / 4 / builds;
         return Math.max(64, Math.min(1024, perJob / MB));
     }
 
