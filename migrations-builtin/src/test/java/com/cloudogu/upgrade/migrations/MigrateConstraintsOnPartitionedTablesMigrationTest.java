@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.migrations;
 
+import com.cloudogu.upgrade.testkit.compat.InMemoryStateStore;
 import static com.cloudogu.upgrade.migrations.TestDatabases.AWKWARD_DATABASE;
 import static com.cloudogu.upgrade.migrations.TestDatabases.createDatabase;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -168,26 +168,12 @@ public final class DoguUpgrade {
         public DoguUpgrade build() {
             Objects.requireNonNull(stateStore, "a state store is required");
             ClassLoader loader = classLoader;
-            Supplier<List<DiscoveredMigration>> discovered = memoize(() -> MigrationRegistry.discover(loader).migrations());
+            Supplier<List<DiscoveredMigration>> discovered = PhaseEnvironment.memoize(() -> MigrationRegistry.discover(loader).migrations());
             Supplier<List<Migration>> migrations = () -> discovered.get().stream().map(DiscoveredMigration::migration).toList();
             PhaseEnvironment env = new PhaseEnvironment(settings, stateStore,
                     runner != null ? runner : ProcessRunner.forCurrentProcess(), events, migrations,
                     () -> BackupPlanner.discover(loader));
             return new DoguUpgrade(env, discovered);
-        }
-
-        private static <T> Supplier<T> memoize(Supplier<T> s) {
-            return new Supplier<>() {
-                private T value;
-
-                @Override
-                public synchronized T get() {
-                    if (value == null) {
-                        value = s.get();
-                    }
-                    return value;
-                }
-            };
         }
     }
 }

@@ -55,7 +55,12 @@ public final class PhaseEnvironment {
         this.executables = new Executables(settings.path());
     }
 
-    private static <T> Supplier<T> memoize(Supplier<T> s) {
+    /**
+     * @param s computes a value
+     * @param <T> its type
+     * @return a supplier that computes it once, on first use, and then returns the same value
+     */
+    public static <T> Supplier<T> memoize(Supplier<T> s) {
         return new Supplier<>() {
             private T value;
 
