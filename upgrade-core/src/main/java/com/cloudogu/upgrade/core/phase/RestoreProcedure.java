@@ -75,12 +75,23 @@ final class RestoreProcedure {
         // Restore-time settings (no fsync, minimal WAL, ...) are safe on a restore target: until it is
         // promoted, any failure or crash means the next attempt wipes it. Before promoting, the server
         // is stopped cleanly, everything is flushed to disk and it runs on with normal settings.
+        Thread[] earlyCleanUp = new Thread[1];
         try (TemporaryServer server = TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
                 env.settings().serverStartTimeout(), RestoreSettings.forRestore(jobs))) {
             Checkpoints.reach("restore.server-started");
-            DumpRestore.Completion completion = () -> {
-                server.restartWith(Map.of(), () -> new DataDirectorySync(installation, env.runner(), owner).sync(data));
-                target.promote();
+            DumpRestore.Completion completion = new DumpRestore.Completion() {
+                @Override
+                public void afterRestore() {
+                    server.restartWith(Map.of(), () -> new DataDirectorySync(installation, env.runner(), owner).sync(data));
+                    target.promote();
+                }
+
+                @Override
+                public void afterCleared() {
+                    // The restored cluster counts now: remove the old copies while the other migrations run.
+                    earlyCleanUp[0] = new Thread(() -> cleanUp(data), "dogu-upgrade-clean-up");
+                    earlyCleanUp[0].start();
+                }
             };
             PendingRestore restore = backup.manifest().strategy() == BackupStrategy.PARALLEL
                     ? new ParallelRestore(backup.file(), backup.manifest(), server, env.clientTools(), env.runner(),
@@ -90,6 +101,8 @@ final class RestoreProcedure {
             new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
                     parse(backup.manifest().from()), parse(backup.manifest().to()), env.state(), server,
                     Optional.of(restore), env.events()));
+        } finally {
+            join(earlyCleanUp[0]);
         }
         if (env.state().get(StateKeys.MIGRATION_BACKUP_PATH).isPresent()) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "No migration restored the backup " + backup.file()
@@ -97,6 +110,17 @@ final class RestoreProcedure {
         }
         Checkpoints.reach("restore.completed");
         cleanUp(data);
+    }
+
+    private static void join(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void checkTargetMajor(BackupManifest manifest, PostgresInstallation installation) {

@@ -48,6 +48,10 @@ public final class DumpRestore implements PendingRestore {
     public interface Completion {
         /** Runs after the restore, before the backup path is cleared. */
         void afterRestore();
+
+        /** Runs once the backup path is cleared: the restored cluster is the one that counts from now on. */
+        default void afterCleared() {
+        }
     }
 
     /**
@@ -128,6 +132,7 @@ public final class DumpRestore implements PendingRestore {
         completion.afterRestore();
         state.remove(StateKeys.MIGRATION_BACKUP_PATH);
         LOG.info("restore complete; {} cleared", StateKeys.MIGRATION_BACKUP_PATH);
+        completion.afterCleared();
     }
 
     /** @return the manifest of the backup */

@@ -164,6 +164,7 @@ public final class ParallelRestore implements PendingRestore {
         completion.afterRestore();
         state.remove(StateKeys.MIGRATION_BACKUP_PATH);
         LOG.info("restore complete; {} cleared", StateKeys.MIGRATION_BACKUP_PATH);
+        completion.afterCleared();
     }
 
     /**
