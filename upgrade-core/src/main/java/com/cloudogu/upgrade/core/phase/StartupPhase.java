@@ -61,7 +61,8 @@ public final class StartupPhase {
 
     private void waitForUpgrade() {
         long t0 = System.nanoTime();
-        long lastLog = t0;
+        long nextLog = t0;
+        boolean waited = false;
         Duration timeout = env.settings().waitTimeout();
         while (true) {
             String state = env.state().get(StateKeys.LOCAL_STATE).orElse("");
@@ -69,23 +70,23 @@ public final class StartupPhase {
                 throw new UpgradeException(ErrorCode.UPGRADE_FAILED, "The upgrade failed: "
                         + state.substring(StateKeys.FAILED_PREFIX.length()) + " Fix the cause and run post-upgrade again.");
             }
+            long now = System.nanoTime();
             if (!StateKeys.UPGRADING.equals(state)) {
-                if (lastLog != t0) {
-                    LOG.info("upgrade finished after {} s of waiting", (System.nanoTime() - t0) / 1_000_000_000);
+                if (waited) {
+                    LOG.info("upgrade finished after {} s of waiting", (now - t0) / 1_000_000_000);
                 }
                 return;
             }
-            long now = System.nanoTime();
             if (now - t0 > timeout.toNanos()) {
                 throw new UpgradeException(ErrorCode.TIMEOUT, "Waited " + timeout.toSeconds() + " s for the running"
                         + " upgrade (local_state=upgrading) to finish. Check post-upgrade's log; raise the limit with"
                         + " --wait-timeout.");
             }
-            if (now - lastLog >= Duration.ofSeconds(10).toNanos() || lastLog == t0) {
-                LOG.info("waiting for the upgrade to finish (local_state=upgrading), {} s so far",
-                        (now - t0) / 1_000_000_000);
-                lastLog = now == t0 ? now + 1 : now;
+            if (now >= nextLog) {
+                LOG.info("waiting for the upgrade to finish (local_state=upgrading), {} s so far", (now - t0) / 1_000_000_000);
+                nextLog = now + Duration.ofSeconds(10).toNanos();
             }
+            waited = true;
             try {
                 Thread.sleep(env.settings().pollInterval().toMillis());
             } catch (InterruptedException e) {
