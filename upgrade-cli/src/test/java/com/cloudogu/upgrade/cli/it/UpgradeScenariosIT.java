@@ -88,6 +88,21 @@ class UpgradeScenariosIT {
     }
 
     @Test
+    void startupGivesUpAfterItsWaitTimeoutWithItsOwnExitCode() throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            dogu.startServer(NEW);
+            dogu.stopServer();
+            dogu.state().set(StateKeys.LOCAL_STATE, StateKeys.UPGRADING);
+            long t0 = System.nanoTime();
+            CliProcess.Result r = dogu.cli(NEW).run("startup", "--wait-timeout", "3");
+            assertThat(r.exitCode()).isEqualTo(4);
+            assertThat(r.stderr()).contains("[DU-TIMEOUT]", "Waited 3 s", "--wait-timeout");
+            assertThat((System.nanoTime() - t0) / 1e9).as("seconds").isBetween(3.0, 30.0);
+            assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).contains(StateKeys.UPGRADING);
+        }
+    }
+
+    @Test
     void startupStartedTogetherWithPostUpgradeWaitsThenRestores() throws Exception {
         try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
             ClusterFingerprint before = fingerprintOfOldCluster(dogu);
