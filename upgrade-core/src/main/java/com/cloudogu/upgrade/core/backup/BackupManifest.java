@@ -88,10 +88,10 @@ public record BackupManifest(long size, String sha256, String from, String to, i
         cluster.writeTo(p);
         if (!files.isEmpty()) {
             p.setProperty("files", Integer.toString(files.size()));
+            // One line per file, "size sha256 path", to keep even a manifest of many thousand files small.
             for (int i = 0; i < files.size(); i++) {
-                p.setProperty("file." + i + ".path", files.get(i).path());
-                p.setProperty("file." + i + ".size", Long.toString(files.get(i).size()));
-                p.setProperty("file." + i + ".sha256", files.get(i).sha256());
+                FileEntry f = files.get(i);
+                p.setProperty("file." + i, f.size() + " " + f.sha256() + " " + f.path());
             }
         }
         try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
@@ -108,8 +108,11 @@ public record BackupManifest(long size, String sha256, String from, String to, i
             int count = Integer.parseInt(p.getProperty("files", "0"));
             List<FileEntry> files = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                files.add(new FileEntry(require(p, "file." + i + ".path"),
-                        Long.parseLong(require(p, "file." + i + ".size")), require(p, "file." + i + ".sha256")));
+                String[] f = require(p, "file." + i).split(" ", 3);
+                if (f.length != 3) {
+                    throw new IllegalArgumentException("'file." + i + "' is not 'size sha256 path'");
+                }
+                files.add(new FileEntry(f[2], Long.parseLong(f[0]), f[1]));
             }
             return new BackupManifest(Long.parseLong(p.getProperty("size")), require(p, "sha256"),
                     require(p, "from"), require(p, "to"), Integer.parseInt(p.getProperty("sourceServerVersion", "0")),

@@ -73,12 +73,17 @@ public final class ClusterDumper {
         long t0 = System.nanoTime();
         Checkpoints.reach("pre-upgrade.before-dump");
         ProcessResult result;
+        GrowingFileDigest digest = GrowingFileDigest.follow(partial);
         try (ProgressReporter progress = new ProgressReporter("dump", () -> sizeOf(partial), facts.sizeBytes(),
                 listener, Duration.ofSeconds(5))) {
             result = runner.run(Command.of(tools.path("pg_dumpall").toString(), "-w", "-f", partial.toString())
                     .runAs(owner.name()).timeout(Duration.ofHours(24)).build());
+        } catch (RuntimeException e) {
+            digest.close();
+            throw e;
         }
         if (!result.succeeded()) {
+            digest.close();
             deleteQuietly(partial);
             if (result.stderrTail().contains("No space left on device")) {
                 throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "The backup ran out of space in "
@@ -90,11 +95,16 @@ public final class ClusterDumper {
                     + " pre-upgrade again.");
         }
         Checkpoints.reach("pre-upgrade.dump-finished");
-        try {
+        try (digest) {
             requireTrailer(partial);
             fsync(partial);
             long size = Files.size(partial);
-            String sha = Checksums.sha256(partial);
+            // Hashed while pg_dumpall wrote it; read again only if that digest cannot be trusted.
+            String sha = digest.finish().orElse(null);
+            if (sha == null) {
+                LOG.info("the digest taken while writing {} cannot be used; hashing it again", partial);
+                sha = Checksums.sha256(partial);
+            }
             Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
             owner.chown(partial);
             Path manifestPartial = backupDirectory.resolve(target.getFileName() + ".manifest.partial");
