@@ -20,9 +20,11 @@ import java.util.Locale;
  * @param verify compare the product's restored cluster with the seed's
  * @param work where clusters and backups go (kept with {@code --keep})
  * @param keep keep the work directory afterwards
+ * @param rounds how often seed and product run back to back (medians reported)
  */
 record BenchOptions(int scale, int tables, String oldServer, String newServer, List<String> strategies, int jobs,
-                    String xmx, int noopRuns, int migrationDatabases, boolean verify, Path work, boolean keep) {
+                    String xmx, int noopRuns, int migrationDatabases, boolean verify, Path work, boolean keep,
+                    int rounds) {
 
     static final String USAGE = """
             usage: bench/upgrade-bench [options]
@@ -32,6 +34,7 @@ record BenchOptions(int scale, int tables, String oldServer, String newServer, L
               --to VERSION         zonky version of the new image (default 17.6.0)
               --strategy S         plain, parallel or both (default both)
               --jobs N             jobs of the parallel strategy (default: number of CPUs)
+              --rounds N           seed and product back to back N times, medians reported (default 3)
               --xmx SIZE           maximum heap of the CLI JVM (default 64m)
               --noop-runs N        runs of each no-op hook, median reported (default 20; 0 skips)
               --migration-dbs N    databases for the 02+03 measurement (default 100; 0 skips)
@@ -53,6 +56,7 @@ record BenchOptions(int scale, int tables, String oldServer, String newServer, L
         boolean verify = true;
         Path work = null;
         boolean keep = false;
+        int rounds = 3;
         List<String> a = new ArrayList<>();
         for (String s : args) {
             // exec:java hands the arguments over as one string
@@ -84,15 +88,16 @@ record BenchOptions(int scale, int tables, String oldServer, String newServer, L
                 case "--no-verify" -> verify = false;
                 case "--work" -> work = Path.of(value(a, ++i, o)).toAbsolutePath();
                 case "--keep" -> keep = true;
+                case "--rounds" -> rounds = Integer.parseInt(value(a, ++i, o));
                 case "-h", "--help" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("unknown option " + o);
             }
         }
-        if (scale < 1 || tables < 0 || jobs < 1 || noopRuns < 0 || migrationDatabases < 0) {
+        if (scale < 1 || tables < 0 || jobs < 1 || noopRuns < 0 || migrationDatabases < 0 || rounds < 1) {
             throw new IllegalArgumentException("scale and jobs must be positive; counts must not be negative");
         }
         return new BenchOptions(scale, tables, from, to, strategies, jobs, xmx, noopRuns, migrationDatabases, verify,
-                work, keep);
+                work, keep, rounds);
     }
 
     private static String value(List<String> a, int i, String option) {

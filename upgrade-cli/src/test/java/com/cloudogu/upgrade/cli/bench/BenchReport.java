@@ -5,12 +5,16 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Collects the benchmark's figures and prints them as one table, with the targets of the issue. */
+/**
+ * Collects the benchmark's figures over its rounds and prints them as one table: per step the median
+ * seconds over the rounds, and per pipeline the median of the per-round ratios product/seed (each
+ * round times the seed and the product back to back, so a busy machine slows both).
+ */
 final class BenchReport {
 
     private static final double PLAIN_TARGET = 1.05;
@@ -19,47 +23,56 @@ final class BenchReport {
     private static final double MIGRATIONS_TARGET_SECONDS = 10;
     private static final String ROW = "%-18s %-30s %9s %11s %9s %10s%n";
 
-    private final StringBuilder out = new StringBuilder();
-    private double seedTotal = -1;
+    /** One step's samples, one per round. */
+    private static final class Step {
+        final List<Double> seconds = new ArrayList<>();
+        long bytes = -1;
+        long peakKib = -1;
+    }
+
+    private final StringBuilder head = new StringBuilder();
+    private final StringBuilder tail = new StringBuilder();
+    private final Map<String, Step> steps = new LinkedHashMap<>();
+    private final List<Double> seedTotals = new ArrayList<>();
+    private final Map<String, List<Double>> productTotals = new LinkedHashMap<>();
+    private final Map<String, String> verdicts = new LinkedHashMap<>();
+    private final Map<String, Integer> progressLines = new LinkedHashMap<>();
+    private long psqlErrors;
     private boolean failed;
 
     void header(BenchOptions o, String from, String to, long clusterBytes) {
-        line("dogu-upgrade benchmark, " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-                .format(ZonedDateTime.now(ZoneOffset.UTC)));
-        line("PostgreSQL " + o.oldServer() + " (" + from + ") -> " + o.newServer() + " (" + to + "); pgbench scale "
-                + o.scale() + ", " + o.tables() + "-table database, 5 more databases; " + mb(clusterBytes)
-                + " in databases");
-        line("machine: " + Machine.describe());
-        line("CLI JVM: -Xmx" + o.xmx() + " " + String.join(" ", UpgradeBench.HOOK_JVM_OPTIONS) + "; parallel jobs "
-                + o.jobs());
-        line("");
-        out.append(String.format(Locale.ROOT, ROW, "pipeline", "step", "seconds", "bytes", "MB/s", "peak RSS"));
+        head.append("dogu-upgrade benchmark, ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .format(ZonedDateTime.now(ZoneOffset.UTC))).append('\n');
+        head.append("PostgreSQL ").append(o.oldServer()).append(" (").append(from).append(") -> ").append(o.newServer())
+                .append(" (").append(to).append("); pgbench scale ").append(o.scale()).append(", ").append(o.tables())
+                .append("-table database, 5 more databases; ").append(mb(clusterBytes)).append(" in databases\n");
+        head.append("machine: ").append(Machine.describe()).append('\n');
+        head.append("CLI JVM: -Xmx").append(o.xmx()).append(' ').append(String.join(" ", UpgradeBench.HOOK_JVM_OPTIONS))
+                .append("; parallel jobs ").append(o.jobs()).append("; ").append(o.rounds())
+                .append(" round(s), medians shown\n");
     }
 
-    void seed(double dumpSeconds, long bytes, double initdbSeconds, double restoreSeconds, long psqlErrors) {
-        row("seed", "pg_dumpall", dumpSeconds, bytes, -1);
-        row("seed", "initdb", initdbSeconds, -1, -1);
-        row("seed", "psql -f (server start/stop)", restoreSeconds, bytes, -1);
-        seedTotal = dumpSeconds + initdbSeconds + restoreSeconds;
-        row("seed", "total", seedTotal, -1, -1);
-        if (psqlErrors > 0) {
-            line("  (seed psql reported " + psqlErrors + " error(s) it ignores, as the shell hook does: e.g. the"
-                    + " bootstrap superuser already exists)");
-        }
+    void seed(double dumpSeconds, long bytes, double initdbSeconds, double restoreSeconds, long errors) {
+        sample("seed", "pg_dumpall", dumpSeconds, bytes, -1);
+        sample("seed", "initdb", initdbSeconds, -1, -1);
+        sample("seed", "psql -f (server start/stop)", restoreSeconds, bytes, -1);
+        double total = dumpSeconds + initdbSeconds + restoreSeconds;
+        sample("seed", "total", total, -1, -1);
+        seedTotals.add(total);
+        psqlErrors = errors;
     }
 
     void product(String strategy, BenchProcess.Result pre, BenchProcess.Result post, BenchProcess.Result startup,
-                 long bytes, String verdict, int progressLines) {
+                 long bytes, String verdict, int progress) {
         String p = "product " + strategy;
-        row(p, "pre-upgrade (backup)", pre.seconds(), bytes, pre.peakKib());
-        row(p, "post-upgrade", post.seconds(), -1, post.peakKib());
-        row(p, "startup (initdb, restore, ...)", startup.seconds(), bytes, startup.peakKib());
+        sample(p, "pre-upgrade (backup)", pre.seconds(), bytes, pre.peakKib());
+        sample(p, "post-upgrade", post.seconds(), -1, post.peakKib());
+        sample(p, "startup (initdb, restore, ...)", startup.seconds(), bytes, startup.peakKib());
         double total = pre.seconds() + post.seconds() + startup.seconds();
-        row(p, "total", total, -1, Math.max(pre.peakKib(), Math.max(post.peakKib(), startup.peakKib())));
-        double ratio = total / seedTotal;
-        double target = "parallel".equals(strategy) ? PARALLEL_TARGET : PLAIN_TARGET;
-        line(String.format(Locale.ROOT, "  %s: %.2fx the seed pipeline (target <= %.2fx: %s); %s; %d progress line(s)",
-                p, ratio, target, ratio <= target ? "met" : "MISSED", verdict, progressLines));
+        sample(p, "total", total, -1, Math.max(pre.peakKib(), Math.max(post.peakKib(), startup.peakKib())));
+        productTotals.computeIfAbsent(strategy, k -> new ArrayList<>()).add(total);
+        verdicts.merge(strategy, verdict, (first, later) -> later.startsWith("DIFFERS") ? later : first);
+        progressLines.merge(strategy, progress, Integer::sum);
         if (verdict.startsWith("DIFFERS")) {
             failed = true;
         }
@@ -67,10 +80,10 @@ final class BenchReport {
 
     void noop(String what, List<BenchProcess.Result> runs) {
         List<Double> s = runs.stream().map(BenchProcess.Result::seconds).sorted().toList();
-        List<Long> rss = runs.stream().map(BenchProcess.Result::peakKib).sorted(Comparator.naturalOrder()).toList();
+        List<Long> rss = runs.stream().map(BenchProcess.Result::peakKib).sorted().toList();
         double median = median(s);
-        line(String.format(Locale.ROOT, "  no-op %s: median %.3f s over %d runs (min %.3f, max %.3f), peak RSS median"
-                        + " %s (target < %.1f s: %s)", what, median, s.size(), s.get(0), s.get(s.size() - 1),
+        tail.append(String.format(Locale.ROOT, "  no-op %s: median %.3f s over %d runs (min %.3f, max %.3f), peak RSS"
+                        + " median %s (target < %.1f s: %s)%n", what, median, s.size(), s.get(0), s.get(s.size() - 1),
                 kib(rss.get(rss.size() / 2)), NOOP_TARGET_SECONDS, median < NOOP_TARGET_SECONDS ? "met" : "MISSED"));
     }
 
@@ -84,8 +97,8 @@ final class BenchReport {
             }
         }
         double s = sum0203 / 1000.0;
-        line(String.format(Locale.ROOT, "  migrations on %d databases (post-upgrade 14.10 -> 14.19, %.2f s in all,"
-                        + " peak RSS %s): %s; 02+03 %.2f s (target < %.0f s: %s)", databases, post.seconds(),
+        tail.append(String.format(Locale.ROOT, "  migrations on %d databases (post-upgrade 14.10 -> 14.19, %.2f s in all,"
+                        + " peak RSS %s): %s; 02+03 %.2f s (target < %.0f s: %s)%n", databases, post.seconds(),
                 kib(post.peakKib()), parts.isEmpty() ? "none ran" : String.join(", ", parts), s,
                 MIGRATIONS_TARGET_SECONDS, !perMigration.isEmpty() && s < MIGRATIONS_TARGET_SECONDS ? "met" : "MISSED"));
     }
@@ -96,27 +109,57 @@ final class BenchReport {
 
     void print(PrintStream stream) {
         stream.println();
-        stream.print(out);
+        stream.print(this);
         stream.flush();
     }
 
     @Override
     public String toString() {
-        return out.toString();
+        StringBuilder out = new StringBuilder(head).append('\n');
+        out.append(String.format(Locale.ROOT, ROW, "pipeline", "step", "seconds", "bytes", "MB/s", "peak RSS"));
+        steps.forEach((key, step) -> {
+            String[] k = key.split("\t", 2);
+            double seconds = median(sorted(step.seconds));
+            out.append(String.format(Locale.ROOT, ROW, k[0], k[1], String.format(Locale.ROOT, "%.2f", seconds),
+                    step.bytes < 0 ? "-" : mb(step.bytes),
+                    step.bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f", step.bytes / 1e6 / seconds),
+                    step.peakKib < 0 ? "-" : kib(step.peakKib)));
+        });
+        if (psqlErrors > 0) {
+            out.append("  (seed psql reported ").append(psqlErrors).append(" error(s) it ignores, as the shell hook does:"
+                    + " the bootstrap superuser already exists)\n");
+        }
+        productTotals.forEach((strategy, totals) -> {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < totals.size() && i < seedTotals.size(); i++) {
+                ratios.add(totals.get(i) / seedTotals.get(i));
+            }
+            double ratio = median(sorted(ratios));
+            double target = "parallel".equals(strategy) ? PARALLEL_TARGET : PLAIN_TARGET;
+            List<String> each = ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList();
+            out.append(String.format(Locale.ROOT, "  product %s: %.2fx the seed pipeline (median of rounds: %s; target"
+                            + " <= %.2fx: %s); %s; %d progress line(s)%n", strategy, ratio, String.join(", ", each),
+                    target, ratio <= target ? "met" : "MISSED", verdicts.get(strategy), progressLines.get(strategy)));
+        });
+        return out.append(tail).toString();
     }
 
-    private void row(String pipeline, String step, double seconds, long bytes, long peakKib) {
-        out.append(String.format(Locale.ROOT, ROW, pipeline, step, String.format(Locale.ROOT, "%.2f", seconds),
-                bytes < 0 ? "-" : mb(bytes), bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f", bytes / 1e6 / seconds),
-                peakKib < 0 ? "-" : kib(peakKib)));
+    private void sample(String pipeline, String step, double seconds, long bytes, long peakKib) {
+        Step s = steps.computeIfAbsent(pipeline + "\t" + step, k -> new Step());
+        s.seconds.add(seconds);
+        s.bytes = Math.max(s.bytes, bytes);
+        s.peakKib = Math.max(s.peakKib, peakKib);
     }
 
-    private void line(String s) {
-        out.append(s).append('\n');
+    private static List<Double> sorted(List<Double> values) {
+        return values.stream().sorted().toList();
     }
 
     private static double median(List<Double> sorted) {
         int n = sorted.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 

@@ -56,6 +56,7 @@ public final class UpgradeBench {
     private final Path work;
     private final Path logs;
     private final BenchReport report;
+    private int round;
 
     private UpgradeBench(BenchOptions o, Path work) throws IOException {
         this.o = o;
@@ -116,13 +117,14 @@ public final class UpgradeBench {
                 (System.nanoTime() - t0) / 1e9));
         report.header(o, from, to, clusterBytes);
 
-        seed(template, oldBin, newBin);
-        String noopData = null;
-        for (String strategy : o.strategies()) {
-            Path root = product(template, strategy, oldBin, newBin, from, to, before);
-            if (noopData == null) {
-                noopData = root.toString();
-                noops(root, newBin, to);
+        for (round = 1; round <= o.rounds(); round++) {
+            say("round " + round + " of " + o.rounds());
+            seed(template, oldBin, newBin);
+            for (String strategy : o.strategies()) {
+                Path root = product(template, strategy, oldBin, newBin, from, to, round == 1 ? before : null);
+                if (round == 1 && strategy.equals(o.strategies().get(0))) {
+                    noops(root, newBin, to);
+                }
             }
         }
         if (o.migrationDatabases() > 0) {
@@ -141,6 +143,7 @@ public final class UpgradeBench {
     // ---- seed pipeline ----------------------------------------------------------------------
 
     private void seed(Path template, PostgresBinaries oldBin, PostgresBinaries newBin) throws Exception {
+        deleteTree(work.resolve("seed"));
         Path dir = Files.createDirectories(work.resolve("seed"));
         Path old = dir.resolve("old");
         copy(template, old);
@@ -149,7 +152,7 @@ public final class UpgradeBench {
         Path newData = dir.resolve("new");
         OsUser.chownRecursive(dir, OsUser.serverUser());
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path log = logs.resolve("seed.log");
+        Path log = logs.resolve("r" + round + "-seed.log");
         String user = OsUser.serverUser();
         ClientTools tools = ClientTools.locate();
         say("seed: pg_dumpall of the old cluster");
@@ -184,6 +187,7 @@ public final class UpgradeBench {
 
     private Path product(Path template, String strategy, PostgresBinaries oldBin, PostgresBinaries newBin, String from,
                          String to, ClusterFingerprint before) throws Exception {
+        deleteTree(work.resolve("product-" + strategy));
         Path root = Files.createDirectories(work.resolve("product-" + strategy));
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
@@ -193,14 +197,16 @@ public final class UpgradeBench {
                     "DOGU_UPGRADE_JOBS", Integer.toString(o.jobs()));
             dogu.startServer(oldBin.version());
             say("product (" + strategy + "): pre-upgrade " + from + " " + to);
-            BenchProcess.Result pre = cli(dogu.environment(oldBin), extra, "pre-" + strategy, "pre-upgrade", from, to);
+            String r = "r" + round + "-";
+            BenchProcess.Result pre = cli(dogu.environment(oldBin), extra, r + "pre-" + strategy, "pre-upgrade", from, to);
             String backup = dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElse("");
             long bytes = backup.isEmpty() ? -1 : sizeOf(Path.of(backup));
             dogu.stopServer();
             say("product (" + strategy + "): post-upgrade " + from + " " + to);
-            BenchProcess.Result post = cli(dogu.environment(newBin), extra, "post-" + strategy, "post-upgrade", from, to);
+            BenchProcess.Result post = cli(dogu.environment(newBin), extra, r + "post-" + strategy, "post-upgrade", from,
+                    to);
             say("product (" + strategy + "): startup");
-            BenchProcess.Result startup = cli(dogu.environment(newBin), extra, "startup-" + strategy, "startup");
+            BenchProcess.Result startup = cli(dogu.environment(newBin), extra, r + "startup-" + strategy, "startup");
             String verdict = "not verified";
             if (before != null) {
                 try (PostgresServer upgraded = PostgresServer.builder(newBin).dataDirectory(dogu.data())
