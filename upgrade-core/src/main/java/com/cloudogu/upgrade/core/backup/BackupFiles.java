@@ -60,12 +60,30 @@ public final class BackupFiles {
         return out;
     }
 
-    /** @param p a file or directory tree @return the bytes of its regular files (0 if missing) */
+    /**
+     * @param p a file or directory tree, possibly being written or deleted right now
+     * @return the bytes of its regular files (0 if missing); files that vanish while counting are skipped
+     */
     public static long size(Path p) {
-        try (Stream<Path> s = Files.walk(p)) {
-            return s.mapToLong(f -> f.toFile().isFile() ? f.toFile().length() : 0).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
-            return 0; // still being written or already gone: progress only
+        long[] total = {0};
+        try {
+            Files.walkFileTree(p, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile()) {
+                        total[0] += attrs.size();
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // progress only
         }
+        return total[0];
     }
 }

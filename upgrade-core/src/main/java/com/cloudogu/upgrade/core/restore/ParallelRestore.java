@@ -94,7 +94,7 @@ public final class ParallelRestore implements PendingRestore {
         Path base = server.dataDirectory().path().resolve("base");
         long baseBefore = BackupFiles.size(base);
         long estimate = manifest.sourceClusterBytes() > 0 ? manifest.sourceClusterBytes() : manifest.size();
-        try (ProgressReporter progress = new ProgressReporter("restore", () -> BackupFiles.size(base) - baseBefore,
+        try (ProgressReporter progress = new ProgressReporter("restore", () -> Math.max(0, BackupFiles.size(base) - baseBefore),
                 estimate, listener, Duration.ofSeconds(5))) {
             DatabaseLanes.run(databases.entries(), jobs, this::dumpedBytes, this::restore);
         }
