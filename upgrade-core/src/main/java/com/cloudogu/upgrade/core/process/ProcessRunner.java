@@ -18,7 +18,6 @@ import org.apache.commons.exec.DefaultExecuteResultHandler;
 import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.LogOutputStream;
-import org.apache.commons.exec.PumpStreamHandler;
 import org.apache.commons.exec.environment.EnvironmentUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +82,7 @@ public class ProcessRunner {
         ProcessTreeTimeout timeout = new ProcessTreeTimeout(command.timeout());
         executor.setExitValues(null);
         executor.setProcessDestroyer(timeout);
-        executor.setStreamHandler(new PumpStreamHandler(stdout, stderr, stdin));
+        executor.setStreamHandler(new LargeBufferPumps(stdout, stderr, stdin));
         LOG.debug("running {}", redactor.apply(String.join(" ", argv)));
         long start = System.nanoTime();
         int exit;
@@ -140,7 +139,7 @@ public class ProcessRunner {
         ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(ExecuteWatchdog.INFINITE_TIMEOUT_DURATION).get();
         executor.setExitValues(null);
         executor.setWatchdog(watchdog);
-        executor.setStreamHandler(new PumpStreamHandler(out, err, new ByteArrayInputStream(new byte[0])));
+        executor.setStreamHandler(new LargeBufferPumps(out, err, new ByteArrayInputStream(new byte[0])));
         DefaultExecuteResultHandler handler = new DefaultExecuteResultHandler();
         try {
             Map<String, String> env = EnvironmentUtils.getProcEnvironment();
