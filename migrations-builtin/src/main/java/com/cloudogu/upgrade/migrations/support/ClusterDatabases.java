@@ -91,15 +91,21 @@ public final class ClusterDatabases {
      * @throws SQLException if the flag could not be changed
      */
     public static TemporaryAccess allowConnections(DatabaseServer server, String database) throws SQLException {
-        String admin = anyConnectable(server);
-        setAllowConnections(server, admin, database, true);
+        // The connection that will close the database again is opened first and kept: restoring the
+        // flag must never depend on getting a new connection after the work failed.
+        Connection admin = server.connect(anyConnectable(server));
+        try {
+            setAllowConnections(admin, database, true);
+        } catch (SQLException e) {
+            admin.close();
+            throw e;
+        }
         LOG.info("database {} accepts connections for the duration of a migration step", database);
-        return new TemporaryAccess(server, admin, database);
+        return new TemporaryAccess(admin, database);
     }
 
-    private static void setAllowConnections(DatabaseServer server, String admin, String database, boolean allow)
-            throws SQLException {
-        try (Connection connection = server.connect(admin); Statement statement = connection.createStatement()) {
+    private static void setAllowConnections(Connection admin, String database, boolean allow) throws SQLException {
+        try (Statement statement = admin.createStatement()) {
             statement.execute("ALTER DATABASE " + SqlNames.identifier(database) + " ALLOW_CONNECTIONS " + allow);
         }
     }
@@ -107,12 +113,10 @@ public final class ClusterDatabases {
     /** Restores {@code ALLOW_CONNECTIONS false} on close. */
     public static final class TemporaryAccess implements AutoCloseable {
 
-        private final DatabaseServer server;
-        private final String admin;
+        private final Connection admin;
         private final String database;
 
-        private TemporaryAccess(DatabaseServer server, String admin, String database) {
-            this.server = server;
+        private TemporaryAccess(Connection admin, String database) {
             this.admin = admin;
             this.database = database;
         }
@@ -124,8 +128,8 @@ public final class ClusterDatabases {
          */
         @Override
         public void close() throws SQLException {
-            try {
-                setAllowConnections(server, admin, database, false);
+            try (Connection c = admin) {
+                setAllowConnections(c, database, false);
                 LOG.info("database {} refuses connections again", database);
             } catch (SQLException e) {
                 // Leaving template0 open is a lasting change to the cluster: say how to undo it.
