@@ -91,7 +91,7 @@ public final class ClusterDumper {
                         + " are needed. Free space there and run pre-upgrade again; the old cluster is untouched.");
             }
             throw new UpgradeException(ErrorCode.BACKUP_FAILED, "pg_dumpall failed with exit code " + result.exitCode()
-                    + ": " + lastLine(result.stderrTail()) + ". The old cluster is untouched; fix the cause and run"
+                    + ": " + result.lastErrorLine() + ". The old cluster is untouched; fix the cause and run"
                     + " pre-upgrade again.");
         }
         Checkpoints.reach("pre-upgrade.dump-finished");
@@ -218,11 +218,5 @@ public final class ClusterDumper {
         } catch (IOException ignored) {
             // the next run removes *.partial files anyway
         }
-    }
-
-    private static String lastLine(String text) {
-        String t = text.strip();
-        int nl = t.lastIndexOf('\n');
-        return nl < 0 ? t : t.substring(nl + 1);
     }
 }

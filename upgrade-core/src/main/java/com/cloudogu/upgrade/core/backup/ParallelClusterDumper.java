@@ -179,7 +179,7 @@ public final class ParallelClusterDumper {
                         + " cluster is untouched.");
             }
             throw new UpgradeException(ErrorCode.BACKUP_FAILED, what + " failed with exit code " + result.exitCode()
-                    + ": " + lastLine(result.stderrTail()) + ". The old cluster is untouched; fix the cause and run"
+                    + ": " + result.lastErrorLine() + ". The old cluster is untouched; fix the cause and run"
                     + " pre-upgrade again.");
         }
     }
@@ -213,11 +213,5 @@ public final class ParallelClusterDumper {
         } catch (IOException ignored) {
             // the next run removes *.partial anyway
         }
-    }
-
-    private static String lastLine(String text) {
-        String t = text.strip();
-        int nl = t.lastIndexOf('\n');
-        return nl < 0 ? t : t.substring(nl + 1);
     }
 }

@@ -167,17 +167,11 @@ public class ProcessRunner {
     public ProcessResult runChecked(Command command, ErrorCode code, String what) {
         ProcessResult result = run(command);
         if (!result.succeeded()) {
-            String detail = result.stderrTail().isBlank() ? "" : ": " + lastLine(result.stderrTail());
+            String detail = result.stderrTail().isBlank() ? "" : ": " + result.lastErrorLine();
             throw new UpgradeException(code, "Could not " + what + ": '" + command.label() + "' exited with "
                     + result.exitCode() + detail);
         }
         return result;
-    }
-
-    private static String lastLine(String text) {
-        String trimmed = text.strip();
-        int nl = trimmed.lastIndexOf('\n');
-        return nl < 0 ? trimmed : trimmed.substring(nl + 1);
     }
 
     private static void closeQuietly(java.io.Closeable c) {

@@ -33,6 +33,11 @@ public final class RunningProcess {
         return stderrTail.get();
     }
 
+    /** @return the last line the process wrote to standard error (redacted), empty if none */
+    public String lastErrorLine() {
+        return ProcessResult.lastLineOf(stderrTail.get());
+    }
+
     /**
      * @param limit how long to wait
      * @return whether it exited within the limit

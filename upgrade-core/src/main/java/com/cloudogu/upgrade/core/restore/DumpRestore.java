@@ -116,7 +116,7 @@ public final class DumpRestore implements PendingRestore {
         }
         if (!result.succeeded()) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Restoring " + backup + " stopped at the first error"
-                    + " (psql exit " + result.exitCode() + "): " + lastLine(result.stderrTail())
+                    + " (psql exit " + result.exitCode() + "): " + result.lastErrorLine()
                     + ". The backup and the old cluster are kept; the next attempt starts from a fresh cluster.");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -138,11 +138,5 @@ public final class DumpRestore implements PendingRestore {
     /** @return the manifest of the backup */
     public Optional<BackupManifest> manifest() {
         return Optional.of(manifest);
-    }
-
-    private static String lastLine(String text) {
-        String t = text.strip();
-        int nl = t.lastIndexOf('\n');
-        return nl < 0 ? t : t.substring(nl + 1);
     }
 }

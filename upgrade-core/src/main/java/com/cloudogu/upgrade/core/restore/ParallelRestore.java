@@ -126,7 +126,7 @@ public final class ParallelRestore implements PendingRestore {
         if (!result.succeeded()) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Restoring database '" + db.name() + "' from " + backup
                     + " stopped at the first error (pg_restore exit " + result.exitCode() + "): "
-                    + lastLine(result.stderrTail()) + ". The backup and the old cluster are kept; the next attempt"
+                    + result.lastErrorLine() + ". The backup and the old cluster are kept; the next attempt"
                     + " starts from a fresh cluster.");
         }
         LOG.info("restored database {} in {} ms", db.name(), (System.nanoTime() - t0) / 1_000_000);
@@ -186,11 +186,5 @@ public final class ParallelRestore implements PendingRestore {
         } catch (IOException e) {
             LOG.warn("could not remove restored backups in {}: {}", backupDirectory, e.getMessage());
         }
-    }
-
-    private static String lastLine(String text) {
-        String t = text.strip();
-        int nl = t.lastIndexOf('\n');
-        return nl < 0 ? t : t.substring(nl + 1);
     }
 }

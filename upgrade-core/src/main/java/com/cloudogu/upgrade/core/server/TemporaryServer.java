@@ -156,7 +156,7 @@ public final class TemporaryServer implements DatabaseServer, AutoCloseable {
                 cleanupRuntime();
                 throw new UpgradeException(ErrorCode.SERVER, "The temporary PostgreSQL " + installation.version()
                         + " server on " + data.path() + " exited during start-up (code " + process.exitCode() + "): "
-                        + lastLine(process.stderrTail()));
+                        + process.lastErrorLine());
             }
             try (Connection c = connect("template1")) {
                 LOG.info("temporary PostgreSQL {} server on {} ready after {} ms (socket {}, no TCP{})",
@@ -172,12 +172,6 @@ public final class TemporaryServer implements DatabaseServer, AutoCloseable {
         throw new UpgradeException(ErrorCode.TIMEOUT, "The temporary PostgreSQL server on " + data.path()
                 + " did not accept connections within " + startTimeout.toSeconds() + " s"
                 + (last != null ? " (" + last.getMessage() + ")" : "") + ".");
-    }
-
-    private static String lastLine(String text) {
-        String t = text.strip();
-        int nl = t.lastIndexOf('\n');
-        return nl < 0 ? t : t.substring(nl + 1);
     }
 
     private static void sleep(long millis) {

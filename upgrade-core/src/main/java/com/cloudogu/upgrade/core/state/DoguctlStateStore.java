@@ -188,7 +188,8 @@ public final class DoguctlStateStore implements StateStore {
                     }
                     return result;
                 }
-                failure = "exit code " + result.exitCode() + lastLine(result.stderrTail());
+                failure = "exit code " + result.exitCode()
+                        + (result.lastErrorLine().isEmpty() ? "" : ", " + result.lastErrorLine());
             } catch (StateStoreException e) {
                 throw e;
             } catch (UpgradeException e) {
@@ -226,15 +227,6 @@ public final class DoguctlStateStore implements StateStore {
             throw new StateStoreException("Invalid state key '" + key
                     + "': use letters, digits, '_', '.', '/' and '-', not starting with '-'.");
         }
-    }
-
-    private static String lastLine(String stderrTail) {
-        String trimmed = stderrTail.strip();
-        if (trimmed.isEmpty()) {
-            return "";
-        }
-        int nl = trimmed.lastIndexOf('\n');
-        return ", " + (nl < 0 ? trimmed : trimmed.substring(nl + 1));
     }
 
     /** doguctl prints the value and one newline; only that newline is not part of the value. */
