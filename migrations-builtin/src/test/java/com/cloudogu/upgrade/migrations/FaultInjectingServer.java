@@ -1,21 +1,19 @@
 package com.cloudogu.upgrade.migrations;
 
 import com.cloudogu.upgrade.api.migration.DatabaseServer;
-import java.nio.file.Path;
+import com.cloudogu.upgrade.testkit.ForwardingDatabaseServer;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A server whose next connection to chosen databases fails, to interrupt a migration half way. */
-final class FaultInjectingServer implements DatabaseServer {
+final class FaultInjectingServer extends ForwardingDatabaseServer {
 
-    private final DatabaseServer delegate;
     private final Map<String, Integer> connectsBeforeFailure = new ConcurrentHashMap<>();
 
     FaultInjectingServer(DatabaseServer delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /**
@@ -34,36 +32,6 @@ final class FaultInjectingServer implements DatabaseServer {
             connectsBeforeFailure.remove(database);
             throw new SQLException("connection to " + database + " refused (fault injected by the test)", "08004");
         }
-        return delegate.connect(database);
-    }
-
-    @Override
-    public int majorVersion() {
-        return delegate.majorVersion();
-    }
-
-    @Override
-    public int versionNumber() {
-        return delegate.versionNumber();
-    }
-
-    @Override
-    public String superuser() {
-        return delegate.superuser();
-    }
-
-    @Override
-    public Path shareDirectory() {
-        return delegate.shareDirectory();
-    }
-
-    @Override
-    public Path binDirectory() {
-        return delegate.binDirectory();
-    }
-
-    @Override
-    public List<String> connectableDatabases() throws SQLException {
-        return delegate.connectableDatabases();
+        return delegate().connect(database);
     }
 }

@@ -1,29 +1,27 @@
 package com.cloudogu.upgrade.migrations;
 
 import com.cloudogu.upgrade.api.migration.DatabaseServer;
+import com.cloudogu.upgrade.testkit.ForwardingDatabaseServer;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server that counts the statements migrations send over the connections it hands out (every
  * {@code execute*} call), to prove what a migration costs.
  */
-final class StatementCountingServer implements DatabaseServer {
+final class StatementCountingServer extends ForwardingDatabaseServer {
 
-    private final DatabaseServer delegate;
     private final AtomicInteger statements = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
 
     StatementCountingServer(DatabaseServer delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     int statements() {
@@ -37,7 +35,7 @@ final class StatementCountingServer implements DatabaseServer {
     @Override
     public Connection connect(String database) throws SQLException {
         connections.incrementAndGet();
-        Connection connection = delegate.connect(database);
+        Connection connection = delegate().connect(database);
         return proxy(Connection.class, connection, (target, method, args) -> {
             Object result = invoke(method, target, args);
             if (result instanceof PreparedStatement prepared) {
@@ -72,35 +70,5 @@ final class StatementCountingServer implements DatabaseServer {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
-    }
-
-    @Override
-    public int majorVersion() {
-        return delegate.majorVersion();
-    }
-
-    @Override
-    public int versionNumber() {
-        return delegate.versionNumber();
-    }
-
-    @Override
-    public String superuser() {
-        return delegate.superuser();
-    }
-
-    @Override
-    public Path shareDirectory() {
-        return delegate.shareDirectory();
-    }
-
-    @Override
-    public Path binDirectory() {
-        return delegate.binDirectory();
-    }
-
-    @Override
-    public List<String> connectableDatabases() throws SQLException {
-        return delegate.connectableDatabases();
     }
 }
