@@ -11,6 +11,12 @@ public final class StateKeys {
     public static final String FAILED_PREFIX = "failed: ";
     /** Absolute path of the verified full backup waiting to be restored. */
     public static final String MIGRATION_BACKUP_PATH = "migration_backup_path";
+    /**
+     * Absolute {@code PGDATA} of the old container, written by pre-upgrade: where the old cluster lives
+     * on the volume (the volume root before dogu 14.21, {@code <volume>/<major>/docker} since). The new
+     * image's {@code PGDATA} may be another path; post-upgrade, startup and abort read it from here.
+     */
+    public static final String MIGRATION_OLD_PGDATA = "migration_old_pgdata";
     /** The database OS user and superuser name; {@code postgres} when unset. */
     public static final String USER = "user";
     /** The superuser password (encrypted in doguctl). Never logged. */

@@ -191,25 +191,25 @@ public final class UpgradeBench {
         Path root = Files.createDirectories(work.resolve("product-" + strategy));
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
-            copy(template, dogu.data());
+            copy(template, dogu.pgdata(oldBin.version()));
             dogu.setPassword(NEW_PASSWORD);
             Map<String, String> extra = Map.of("DOGU_UPGRADE_BACKUP_STRATEGY", strategy,
                     "DOGU_UPGRADE_JOBS", Integer.toString(o.jobs()));
             dogu.startServer(oldBin.version());
             say("product (" + strategy + "): pre-upgrade " + from + " " + to);
             String r = "r" + round + "-";
-            BenchProcess.Result pre = cli(dogu.environment(oldBin), extra, r + "pre-" + strategy, "pre-upgrade", from, to);
+            BenchProcess.Result pre = cli(dogu.environment(oldBin.version()), extra, r + "pre-" + strategy, "pre-upgrade", from, to);
             String backup = dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElse("");
             long bytes = backup.isEmpty() ? -1 : sizeOf(Path.of(backup));
             dogu.stopServer();
             say("product (" + strategy + "): post-upgrade " + from + " " + to);
-            BenchProcess.Result post = cli(dogu.environment(newBin), extra, r + "post-" + strategy, "post-upgrade", from,
+            BenchProcess.Result post = cli(dogu.environment(newBin.version()), extra, r + "post-" + strategy, "post-upgrade", from,
                     to);
             say("product (" + strategy + "): startup");
-            BenchProcess.Result startup = cli(dogu.environment(newBin), extra, r + "startup-" + strategy, "startup");
+            BenchProcess.Result startup = cli(dogu.environment(newBin.version()), extra, r + "startup-" + strategy, "startup");
             String verdict = "not verified";
             if (before != null) {
-                try (PostgresServer upgraded = PostgresServer.builder(newBin).dataDirectory(dogu.data())
+                try (PostgresServer upgraded = PostgresServer.builder(newBin).dataDirectory(dogu.pgdata(newBin.version()))
                         .superuserPassword(NEW_PASSWORD).start()) {
                     List<ClusterFingerprint.Difference> diff = before.diff(ClusterFingerprint.of(upgraded));
                     verdict = diff.isEmpty() ? "verified identical (" + before.items().size() + " fingerprint items)"
@@ -253,7 +253,7 @@ public final class UpgradeBench {
             return;
         }
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
-            Map<String, String> env = dogu.environment(newBin);
+            Map<String, String> env = dogu.environment(newBin.version());
             say("no-op hooks: " + o.noopRuns() + " runs each of startup and post-upgrade " + to + " " + to);
             List<BenchProcess.Result> startup = new ArrayList<>();
             List<BenchProcess.Result> post = new ArrayList<>();
@@ -288,9 +288,9 @@ public final class UpgradeBench {
             }
             String from = doguVersion(oldVersion);
             String to = doguVersion(newVersion);
-            cli(dogu.environment(PostgresBinaries.of(oldVersion)), Map.of(), "migrations-pre", "pre-upgrade", from, to);
+            cli(dogu.environment(oldVersion), Map.of(), "migrations-pre", "pre-upgrade", from, to);
             dogu.stopServer();
-            BenchProcess.Result post = cli(dogu.environment(PostgresBinaries.of(newVersion)), Map.of(),
+            BenchProcess.Result post = cli(dogu.environment(newVersion), Map.of(),
                     "migrations-post", "post-upgrade", from, to);
             // Each migration's time from its log lines, so a migration that only checked every
             // database and found nothing to repair ("skipped: does not apply") counts too.

@@ -64,14 +64,18 @@ class BadInputIT {
     }
 
     @Test
-    void missingDataDirectory() throws Exception {
-        EmbeddedDogu empty = EmbeddedDogu.in(root);
-        row(4, "PGDATA missing", empty.cli(NEW).run("post-upgrade", "17.2-1", "17.6-0"), 3, "does not exist");
+    void dataDirectoryAboveTheOldCluster() throws Exception {
+        Map<String, String> env = new HashMap<>(dogu.environment(NEW));
+        env.put("PGDATA", dogu.volume().toString());
+        CliProcess cli = new CliProcess(CliProcess.defaultJar(), env, Files.createDirectories(root.resolve("logs")));
+        row(4, "PGDATA above the recorded old cluster", cli.run("post-upgrade", "14.19-1", "17.6-0"), 3,
+                "must not lie above");
+        assertThat(dogu.pgdata(OLD).resolve("PG_VERSION")).as("old cluster in place").exists();
     }
 
     @Test
     void dataDirectoryOfAnUnexpectedMajor() throws Exception {
-        try (EmbeddedDogu other = EmbeddedDogu.in(root)) {
+        try (EmbeddedDogu other = EmbeddedDogu.in(root, EmbeddedDogu.Layout.FIXED)) {
             other.startServer(OLD);
             other.stopServer();
             row(5, "PGDATA of an unexpected major (14 cluster, 17 image, no backup)",
@@ -130,7 +134,7 @@ class BadInputIT {
 
     @Test
     void unknownStateStoreScheme() throws Exception {
-        Map<String, String> env = new HashMap<>(dogu.environment(com.cloudogu.upgrade.testkit.PostgresBinaries.of(NEW)));
+        Map<String, String> env = new HashMap<>(dogu.environment(NEW));
         env.put("DOGU_UPGRADE_STATE_STORE", "etcd://somewhere");
         CliProcess cli = new CliProcess(CliProcess.defaultJar(), env, Files.createDirectories(root.resolve("logs")));
         row(11, "unknown state-store scheme", cli.run("status"), 2, "Unknown state store 'etcd://somewhere'");
@@ -140,7 +144,7 @@ class BadInputIT {
     void corruptedStateFile() throws Exception {
         try (EmbeddedDogu other = EmbeddedDogu.in(root)) {
             other.state().set("some_key", "some value");
-            Path file = root.resolve("state/dogu-state.properties");
+            Path file = root.resolve("config/dogu-state.properties");
             Files.writeString(file, Files.readString(file).replace("some value", "tampered"), StandardCharsets.UTF_8);
             row(12, "corrupted file state store", other.cli(NEW).run("status"), 3, "state");
             assertThat(Files.readString(file)).contains("tampered");
@@ -157,12 +161,12 @@ class BadInputIT {
 
     private void withRecordedPath(String value, int index, String what, String fragment) throws Exception {
         String original = dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow();
-        String version = Files.readString(dogu.data().resolve("PG_VERSION"));
+        String version = Files.readString(dogu.pgdata(OLD).resolve("PG_VERSION"));
         try {
             dogu.state().set(StateKeys.MIGRATION_BACKUP_PATH, value);
             row(index, what, dogu.cli(NEW).run("post-upgrade", "14.19-1", "17.6-0"), 3, fragment);
             assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).contains(value);
-            assertThat(Files.readString(dogu.data().resolve("PG_VERSION"))).as("old cluster in place").isEqualTo(version);
+            assertThat(Files.readString(dogu.pgdata(OLD).resolve("PG_VERSION"))).as("old cluster in place").isEqualTo(version);
         } finally {
             dogu.state().set(StateKeys.MIGRATION_BACKUP_PATH, original);
             dogu.state().set(StateKeys.LOCAL_STATE, StateKeys.UPGRADING);

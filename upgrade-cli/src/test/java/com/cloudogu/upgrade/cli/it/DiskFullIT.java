@@ -73,14 +73,14 @@ class DiskFullIT {
 
     @Test
     void aRestoreThatCannotFitIsRefusedAndAbortBringsTheOldClusterBack() throws Exception {
-        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.LEGACY)) {
             PostgresServer old = dogu.startServer(OLD);
             SampleData.load(old);
             dogu.cli(OLD).run("pre-upgrade", "14.19-1", "17.6-0").ok();
             dogu.stopServer();
             dogu.cli("17.6.0").run("post-upgrade", "14.19-1", "17.6-0").ok();
-            Path data = dogu.data();
-            // The new cluster's volume is tiny: PGDATA is the (empty) mount point the old cluster left.
+            Path data = dogu.pgdata("17.6.0");
+            // The new cluster's volume is tiny: PGDATA (created by post-upgrade) is a small mount point.
             mount(data, "8m");
             CliProcess.Result r = dogu.cli("17.6.0").run("startup");
             assertThat(r.exitCode()).isEqualTo(3);

@@ -12,58 +12,116 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * A PostgreSQL dogu laid out in a directory, as the container sees it: a data directory, a backup
- * directory, a file state store and a lock file. The "image" is chosen per CLI run by the server
+ * A PostgreSQL dogu laid out as the container sees it: the data volume (mounted at
+ * {@code /var/lib/postgresql} in the dogu) with the backup directory {@code backup/} on it, each
+ * image's {@code PGDATA} on that volume as its {@link Layout} puts it, and — off the volume — a file
+ * state store (doguctl's stand-in) and the lock file. The "image" is chosen per CLI run by the server
  * binaries put first on {@code PATH}; the client tools come from Debian's postgresql-15.
+ *
+ * <p>As in the real dogu, a new image's {@code PGDATA} does not exist on the volume until something
+ * creates it, and a major upgrade finds the old cluster at another path.
  */
 public final class EmbeddedDogu implements AutoCloseable {
 
+    /** Where each image keeps {@code PGDATA} on the volume. */
+    public enum Layout {
+        /**
+         * Dogu releases since 14.21 and the official images: {@code <volume>/<major>/docker}. A major
+         * upgrade finds the old cluster in a sibling; a minor upgrade keeps the same path.
+         */
+        PER_MAJOR,
+        /**
+         * Dogu releases before 14.21: the first image started ({@link #startServer}) has {@code PGDATA} =
+         * the volume root, every other image {@code <volume>/<major>/docker} — the old cluster is an
+         * ancestor of the new {@code PGDATA} and shares its directory with {@code backup/}.
+         */
+        LEGACY,
+        /** An image that keeps {@code PGDATA} across majors ({@code <volume>/data}): the same path. */
+        FIXED
+    }
+
     private final Path root;
-    private final Path data;
+    private final Path volume;
+    private final Layout layout;
     private final Path backup;
     private final Path stateFile;
     private final Path logs;
     private final StateStore state;
+    private String legacyImage;
     private PostgresServer running;
 
-    private EmbeddedDogu(Path root) throws IOException {
+    private EmbeddedDogu(Path root, Layout layout) throws IOException {
         this.root = root;
+        this.layout = layout;
         // The server runs as postgres: it must be able to walk down to its data directory.
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        this.data = root.resolve("data");
-        this.backup = root.resolve("backup");
-        this.stateFile = root.resolve("state/dogu-state.properties");
+        this.volume = Files.createDirectories(root.resolve("volume"));
+        Files.setPosixFilePermissions(volume, PosixFilePermissions.fromString("rwxr-xr-x"));
+        this.backup = volume.resolve("backup");
+        this.stateFile = root.resolve("config/dogu-state.properties");
         this.logs = Files.createDirectories(root.resolve("logs"));
         Files.createDirectories(stateFile.getParent());
         this.state = StateStores.open("file:" + stateFile, Map.of());
     }
 
-    /** @param root an empty directory @return a dogu without a cluster yet */
+    /** @param root an empty directory @return a dogu with the per-major layout and no cluster yet */
     public static EmbeddedDogu in(Path root) throws IOException {
-        return new EmbeddedDogu(root);
+        return new EmbeddedDogu(root, Layout.PER_MAJOR);
+    }
+
+    /** @param root an empty directory @param layout where images keep PGDATA @return a dogu without a cluster */
+    public static EmbeddedDogu in(Path root, Layout layout) throws IOException {
+        return new EmbeddedDogu(root, layout);
+    }
+
+    /** @param version zonky version of an image @return that image's PGDATA on the volume */
+    public Path pgdata(String version) {
+        return switch (layout) {
+            case FIXED -> volume.resolve("data");
+            case LEGACY -> version.equals(legacyImage) ? volume : perMajor(version);
+            case PER_MAJOR -> perMajor(version);
+        };
+    }
+
+    private Path perMajor(String version) {
+        return volume.resolve(Integer.toString(PostgresBinaries.of(version).major())).resolve("docker");
     }
 
     /**
-     * Starts the "old container's" server on the data directory (initializing it if needed).
+     * Starts the image's server on its PGDATA (initializing it if needed), as the old container does.
      *
      * @param version zonky version, e.g. {@code 14.19.0}
      * @return the running server (trust authentication, like the dogu's local socket)
      */
     public PostgresServer startServer(String version) {
-        running = PostgresServer.builder(version).dataDirectory(data).start();
-        return running;
+        return startServer(version, null);
     }
 
     /**
      * @param version zonky version
      * @param password the superuser password to log in with (a cluster initialized by dogu-upgrade
-     *     requires one for TCP connections)
+     *     requires one for TCP connections), or null
      * @return the running server
      */
     public PostgresServer startServer(String version, String password) {
-        running = PostgresServer.builder(version).dataDirectory(data).superuserPassword(password).start();
+        PostgresServer.Builder builder = PostgresServer.builder(version);
+        return start(password == null ? builder : builder.superuserPassword(password), version);
+    }
+
+    /**
+     * @param builder a server builder with extra settings (encoding, checksums ...)
+     * @param version its zonky version
+     * @return the running server on the image's PGDATA
+     */
+    public PostgresServer start(PostgresServer.Builder builder, String version) {
+        if (legacyImage == null) {
+            legacyImage = version;
+        }
+        running = builder.dataDirectory(pgdata(version)).start();
         return running;
     }
 
@@ -80,14 +138,15 @@ public final class EmbeddedDogu implements AutoCloseable {
      * @return a CLI runner with the hook environment of that image
      */
     public CliProcess cli(String version) {
-        return new CliProcess(CliProcess.defaultJar(), environment(PostgresBinaries.of(version)), logs);
+        return new CliProcess(CliProcess.defaultJar(), environment(version), logs);
     }
 
-    /** @param binaries the image's server @return the environment the hooks run with */
-    public Map<String, String> environment(PostgresBinaries binaries) {
+    /** @param version the image's server @return the environment the hooks run with */
+    public Map<String, String> environment(String version) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", binaries.bin() + ":" + ClientTools.locate().directory() + ":/usr/sbin:/usr/bin:/sbin:/bin");
-        env.put("PGDATA", data.toString());
+        env.put("PATH", PostgresBinaries.of(version).bin() + ":" + ClientTools.locate().directory()
+                + ":/usr/sbin:/usr/bin:/sbin:/bin");
+        env.put("PGDATA", pgdata(version).toString());
         env.put("DOGU_UPGRADE_BACKUP_DIR", backup.toString());
         env.put("DOGU_UPGRADE_STATE_STORE", "file:" + stateFile);
         env.put("DOGU_UPGRADE_LOCK_FILE", root.resolve("dogu-upgrade.lock").toString());
@@ -107,24 +166,47 @@ public final class EmbeddedDogu implements AutoCloseable {
         return state;
     }
 
-    /** @return PGDATA */
-    public Path data() {
-        return data;
+    /** @return the data volume (the dogu's {@code /var/lib/postgresql}) */
+    public Path volume() {
+        return volume;
     }
 
-    /** @return the backup directory */
+    /** @return the backup directory on the volume */
     public Path backupDirectory() {
         return backup;
     }
 
-    /** @return the directory holding everything */
+    /** @return the directory holding everything (volume, config, logs) */
     public Path root() {
         return root;
+    }
+
+    /** @return this dogu's layout */
+    public Layout layout() {
+        return layout;
     }
 
     /** @param password the superuser password the new image's cluster gets (state key {@code password}) */
     public void setPassword(String password) {
         state.set(StateKeys.PASSWORD, password);
+    }
+
+    /**
+     * @return the volume's contents two levels deep, one path per line relative to the volume, sorted
+     *     (a cluster's own files collapsed to its directory)
+     */
+    public String volumeListing() throws IOException {
+        try (Stream<Path> s = Files.walk(volume, 3)) {
+            return s.filter(p -> !p.equals(volume))
+                    .filter(p -> volume.relativize(p).getNameCount() == 1 || isAncestorOfCluster(p))
+                    .map(p -> volume.relativize(p) + (Files.isDirectory(p) ? "/" : ""))
+                    .sorted().collect(Collectors.joining("\n"));
+        }
+    }
+
+    private static boolean isAncestorOfCluster(Path p) {
+        return Files.isDirectory(p) && (Files.isRegularFile(p.resolve("PG_VERSION"))
+                || Files.isRegularFile(p.resolve("docker/PG_VERSION")));
     }
 
     @Override

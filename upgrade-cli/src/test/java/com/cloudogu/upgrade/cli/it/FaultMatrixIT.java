@@ -12,21 +12,28 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Kills the real CLI (SIGKILL) at every step boundary of every phase of a major upgrade, then does
- * what an orchestrator does — runs the interrupted phase again and carries on — and checks that the
- * data is identical, the final state is right and no temporary server is left running. Writes the
- * matrix to {@code target/fault-matrix.md} (copied into docs/RELIABILITY.md).
+ * Kills the real CLI (SIGKILL) at every step boundary of every phase of a major upgrade, on the
+ * dogu's two real volume layouts (per-major: the old cluster is a sibling of the new PGDATA; legacy:
+ * the old cluster is the volume root, an ancestor of the new PGDATA), then does what an orchestrator
+ * does — runs the interrupted phase again and carries on — and checks that the data is identical,
+ * the final state is right, the old cluster is gone and no temporary server is left running. Then
+ * the same with kills at seeded random moments, between the checkpoints. Writes the matrices to
+ * {@code target/fault-matrix.md} and {@code target/random-kills.md} (copied into docs/RELIABILITY.md).
  */
 class FaultMatrixIT {
 
@@ -35,10 +42,13 @@ class FaultMatrixIT {
     private static final String NEW = "17.6.0";
     private static final String TO = "17.6-0";
     private static final String PASSWORD = "fault-matrix-secret";
+    private static final long SEED = Long.getLong("dogu.upgrade.faultSeed", 20261201L);
+    private static final List<String> PHASES = List.of("pre-upgrade", "post-upgrade", "startup");
     private static final Map<String, String> RESULTS = new ConcurrentSkipListMap<>();
+    private static final Map<String, String> RANDOM_RESULTS = new ConcurrentSkipListMap<>();
 
-    static Stream<Arguments> boundaries() {
-        return Stream.of(
+    static List<Arguments> boundaryList() {
+        return List.of(
                 Arguments.of("pre-upgrade", "pre-upgrade.before-dump"),
                 Arguments.of("pre-upgrade", "pre-upgrade.dump-finished"),
                 Arguments.of("pre-upgrade", "pre-upgrade.backup-renamed"),
@@ -49,64 +59,208 @@ class FaultMatrixIT {
                 Arguments.of("startup", "restore.server-started"),
                 Arguments.of("startup", "restore.halfway"),
                 Arguments.of("startup", "restore.before-complete"),
+                Arguments.of("startup", "disposal.removing-old-cluster"),
                 Arguments.of("startup", "migration.01-restore.finished"),
                 Arguments.of("startup", "restore.completed"));
     }
 
-    @ParameterizedTest(name = "killed in {0} at {1}")
+    static Stream<Arguments> boundaries() {
+        return Stream.of(EmbeddedDogu.Layout.PER_MAJOR, EmbeddedDogu.Layout.LEGACY).flatMap(layout ->
+                boundaryList().stream().map(a -> Arguments.of(layout, a.get()[0], a.get()[1])));
+    }
+
+    @ParameterizedTest(name = "{0} layout: killed in {1} at {2}")
     @MethodSource("boundaries")
-    void aKillAtAnyBoundaryIsRecoveredByRunningThePhaseAgain(String phase, String boundary, @TempDir Path root)
-            throws Exception {
+    void aKillAtAnyBoundaryIsRecoveredByRunningThePhaseAgain(EmbeddedDogu.Layout layout, String phase, String boundary,
+                                                             @TempDir Path root) throws Exception {
         long t0 = System.nanoTime();
-        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
-            PostgresServer old = dogu.startServer(OLD);
-            SampleData.load(old);
-            try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
-                s.execute("ALTER ROLE postgres PASSWORD 'old-password'");
-            }
-            ClusterFingerprint before = ClusterFingerprint.of(old);
-            dogu.setPassword(PASSWORD);
+        String key = layout + String.format(" %02d %s", index(boundary), boundary);
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root, layout)) {
+            ClusterFingerprint before = prepare(dogu);
             Map<String, String> hold = Map.of("DOGU_UPGRADE_HOLD_AT", boundary);
-
-            runKillingAt("pre-upgrade", phase, dogu.cli(OLD), hold, "pre-upgrade", FROM, TO);
-            dogu.stopServer();
-            runKillingAt("post-upgrade", phase, dogu.cli(NEW), hold, "post-upgrade", FROM, TO);
-            runKillingAt("startup", phase, dogu.cli(NEW), hold, "startup");
-
-            assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).as("local_state").isEmpty();
-            assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).as("migration_backup_path").isEmpty();
-            assertThat(dogu.data().resolve("postmaster.pid")).as("no server left running").doesNotExist();
-            assertThat(noTemporaryServerRunsOn(dogu.data())).as("no temporary server process left").isTrue();
-            try (Stream<Path> partials = Files.list(root)) {
-                assertThat(partials.map(p -> p.getFileName().toString()).filter(n -> n.contains(".previous-")))
-                        .as("old cluster removed only after success").isEmpty();
+            for (String p : PHASES) {
+                if (p.equals("post-upgrade")) {
+                    dogu.stopServer();
+                }
+                CliProcess cli = dogu.cli(p.equals("pre-upgrade") ? OLD : NEW);
+                String[] args = args(p);
+                if (p.equals(phase)) {
+                    CliProcess.Started started = cli.start(hold, args);
+                    started.awaitLog("holding at " + boundary, 120);
+                    started.kill();
+                }
+                cli.run(args).ok();
             }
-            try (PostgresServer upgraded = dogu.startServer(NEW, PASSWORD)) {
-                assertThat(before.diff(ClusterFingerprint.of(upgraded))).as("data after recovery").isEmpty();
-            }
-            RESULTS.put(String.format("%02d %s", index(boundary), boundary), "| " + phase + " | `" + boundary
-                    + "` | killed, phase re-run | data identical, state clear, no server left | pass ("
-                    + (System.nanoTime() - t0) / 1_000_000_000 + " s) |");
+            assertRecovered(dogu, before);
+            RESULTS.put(key, "| " + phase + " | `" + boundary + "` | killed, phase re-run | data identical, state"
+                    + " clear, old cluster gone, no server left | pass (" + (System.nanoTime() - t0) / 1_000_000_000
+                    + " s) |");
         } catch (AssertionError | Exception e) {
-            RESULTS.put(String.format("%02d %s", index(boundary), boundary), "| " + phase + " | `" + boundary
-                    + "` | killed, phase re-run | " + e.getMessage().lines().findFirst().orElse("") + " | FAIL |");
+            RESULTS.put(key, "| " + phase + " | `" + boundary + "` | killed, phase re-run | "
+                    + e.getMessage().lines().findFirst().orElse("") + " | FAIL |");
             throw e;
         }
     }
 
-    private static int index(String boundary) {
-        List<String> all = boundaries().map(a -> (String) a.get()[1]).toList();
-        return all.indexOf(boundary);
+    static Stream<Arguments> randomMoments() {
+        Random random = new Random(SEED);
+        List<Arguments> runs = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String phase = PHASES.get(i % 3);
+            EmbeddedDogu.Layout layout = (i / 3) % 2 == 0 ? EmbeddedDogu.Layout.PER_MAJOR : EmbeddedDogu.Layout.LEGACY;
+            // Roughly the phase's own duration here, so most kills land inside it.
+            int spanMillis = switch (phase) {
+                case "pre-upgrade" -> 1500;
+                case "post-upgrade" -> 900;
+                default -> 3500;
+            };
+            runs.add(Arguments.of(i + 1, layout, phase, 100 + random.nextInt(spanMillis)));
+        }
+        return runs.stream();
     }
 
-    private static void runKillingAt(String thisPhase, String killPhase, CliProcess cli, Map<String, String> hold,
-                                     String... args) throws Exception {
-        if (thisPhase.equals(killPhase)) {
-            CliProcess.Started started = cli.start(hold, args);
-            started.awaitLog("holding at " + hold.get("DOGU_UPGRADE_HOLD_AT"), 120);
-            started.kill();
+    @ParameterizedTest(name = "run {0}: {1} layout, {2} killed after {3} ms")
+    @MethodSource("randomMoments")
+    void aKillAtARandomMomentIsRecoveredByRunningThePhaseAgain(int run, EmbeddedDogu.Layout layout, String phase,
+                                                               int delayMillis, @TempDir Path root) throws Exception {
+        String key = String.format("%02d", run);
+        String killed = "finished before the kill";
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root, layout)) {
+            ClusterFingerprint before = prepare(dogu);
+            for (String p : PHASES) {
+                if (p.equals("post-upgrade")) {
+                    dogu.stopServer();
+                }
+                CliProcess cli = dogu.cli(p.equals("pre-upgrade") ? OLD : NEW);
+                String[] args = args(p);
+                if (p.equals(phase)) {
+                    CliProcess.Started started = cli.start(args);
+                    if (!started.process().waitFor(delayMillis, TimeUnit.MILLISECONDS)) {
+                        started.kill();
+                        killed = "killed at: " + lastStep(started.stderrSoFar());
+                    }
+                }
+                cli.run(args).ok();
+            }
+            assertRecovered(dogu, before);
+            RANDOM_RESULTS.put(key, "| " + run + " | " + layout + " | " + phase + " | " + delayMillis + " ms | " + killed
+                    + " | identical, state clear, old cluster gone | pass |");
+        } catch (AssertionError | Exception e) {
+            RANDOM_RESULTS.put(key, "| " + run + " | " + layout + " | " + phase + " | " + delayMillis + " ms | " + killed
+                    + " | " + e.getMessage().lines().findFirst().orElse("") + " | FAIL |");
+            throw e;
         }
-        cli.run(args).ok();
+    }
+
+    /**
+     * pg_dumpall started by a killed pre-upgrade lives on and appends to its file by name; the rerun
+     * must neither share a file with it nor record a digest of bytes that are not the final ones.
+     */
+    @Test
+    void aPreUpgradeKilledInTheMiddleOfPgDumpallIsRunAgainAtOnceAndItsBackupRestoresIdentically(@TempDir Path root)
+            throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.PER_MAJOR)) {
+            PostgresServer old = dogu.startServer(OLD);
+            SampleData.load(old);
+            for (int i = 1; i <= 4; i++) {
+                old.execute("postgres", "CREATE DATABASE bulk_" + i);
+                old.execute("bulk_" + i, "CREATE TABLE t AS SELECT g AS id, repeat(md5(g::text), 8) AS v"
+                        + " FROM generate_series(1, 150000) g");
+            }
+            ClusterFingerprint before = ClusterFingerprint.of(old);
+            dogu.setPassword(PASSWORD);
+            CliProcess cli = dogu.cli(OLD);
+            CliProcess.Started first = cli.start("pre-upgrade", FROM, TO);
+            first.awaitLog("disk space check", 120);
+            awaitPartialOf(dogu.backupDirectory(), 4L << 20);
+            first.kill();
+            assertThat(pgDumpRunningIn(dogu.backupDirectory())).as("the killed attempt's pg_dump lives on").isTrue();
+
+            CliProcess.Result again = cli.run("pre-upgrade", FROM, TO).ok();
+            assertThat(again.stderr()).contains("left running on " + dogu.backupDirectory());
+            assertThat(pgDumpRunningIn(dogu.backupDirectory())).as("no orphan left").isFalse();
+            dogu.stopServer();
+            dogu.cli(NEW).run("post-upgrade", FROM, TO).ok();
+            dogu.cli(NEW).run("startup").ok();
+            assertRecovered(dogu, before);
+        }
+    }
+
+    private static void awaitPartialOf(Path dir, long bytes) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.filter(p -> p.getFileName().toString().endsWith(".partial")).anyMatch(p -> p.toFile().length() > bytes)) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not created yet
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no partial backup of " + bytes + " bytes in " + dir);
+    }
+
+    private static boolean pgDumpRunningIn(Path dir) throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+")).anyMatch(p -> {
+                try {
+                    String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                    return cmd.contains("pg_dump") && cmd.contains(dir.toString());
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    private static ClusterFingerprint prepare(EmbeddedDogu dogu) throws Exception {
+        PostgresServer old = dogu.startServer(OLD);
+        SampleData.load(old);
+        try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("ALTER ROLE postgres PASSWORD 'old-password'");
+        }
+        ClusterFingerprint before = ClusterFingerprint.of(old);
+        dogu.setPassword(PASSWORD);
+        return before;
+    }
+
+    private static String[] args(String phase) {
+        return phase.equals("startup") ? new String[] {"startup"} : new String[] {phase, FROM, TO};
+    }
+
+    private static String lastStep(String log) {
+        List<String> lines = log.lines().filter(l -> l.contains("[INFO]") || l.contains("[WARN]")).toList();
+        String last = lines.isEmpty() ? "(before the first step)" : lines.get(lines.size() - 1);
+        int at = last.indexOf(" - ");
+        String step = at >= 0 ? last.substring(at + 3) : last;
+        step = step.replace('|', '/');
+        return step.length() > 90 ? step.substring(0, 90) + "..." : step;
+    }
+
+    private static void assertRecovered(EmbeddedDogu dogu, ClusterFingerprint before) throws Exception {
+        Path data = dogu.pgdata(NEW);
+        assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).as("local_state").isEmpty();
+        assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).as("migration_backup_path").isEmpty();
+        assertThat(dogu.state().get(StateKeys.MIGRATION_OLD_PGDATA)).as("migration_old_pgdata").isEmpty();
+        assertThat(data.resolve("postmaster.pid")).as("no server left running").doesNotExist();
+        assertThat(noTemporaryServerRunsOn(data)).as("no temporary server process left").isTrue();
+        try (Stream<Path> top = Files.list(dogu.volume())) {
+            assertThat(top.map(p -> p.getFileName().toString())).as("old cluster removed only after success")
+                    .containsOnly("backup", "17");
+        }
+        try (Stream<Path> backups = Files.list(dogu.backupDirectory())) {
+            assertThat(backups.map(p -> p.getFileName().toString())).as("backup removed, no leftovers").isEmpty();
+        }
+        try (PostgresServer upgraded = dogu.startServer(NEW, PASSWORD)) {
+            assertThat(before.diff(ClusterFingerprint.of(upgraded))).as("data after recovery").isEmpty();
+        }
+        dogu.stopServer();
+    }
+
+    private static int index(String boundary) {
+        List<String> all = boundaryList().stream().map(a -> (String) a.get()[1]).toList();
+        return all.indexOf(boundary);
     }
 
     /** Only this test's servers count: other suites may run their own temporary servers meanwhile. */
@@ -125,11 +279,30 @@ class FaultMatrixIT {
 
     @AfterAll
     static void writeMatrix() throws IOException {
-        StringBuilder md = new StringBuilder("| phase | step boundary (SIGKILL) | recovery | checked | outcome |\n")
-                .append("| --- | --- | --- | --- | --- |\n");
-        RESULTS.values().forEach(line -> md.append(line).append('\n'));
+        StringBuilder md = new StringBuilder();
+        for (EmbeddedDogu.Layout layout : List.of(EmbeddedDogu.Layout.PER_MAJOR, EmbeddedDogu.Layout.LEGACY)) {
+            md.append("\n**").append(layout == EmbeddedDogu.Layout.PER_MAJOR
+                            ? "Per-major layout (sibling): `<vol>/14/docker` -> `<vol>/17/docker`"
+                            : "Legacy layout (ancestor): `<vol>` -> `<vol>/17/docker`").append("**\n\n")
+                    .append("| phase | step boundary (SIGKILL) | recovery | checked | outcome |\n")
+                    .append("| --- | --- | --- | --- | --- |\n");
+            RESULTS.forEach((k, line) -> {
+                if (k.startsWith(layout + " ")) {
+                    md.append(line).append('\n');
+                }
+            });
+        }
         md.append("\nGenerated by FaultMatrixIT on ").append(LocalDate.now()).append(", PostgreSQL ").append(OLD)
                 .append(" -> ").append(NEW).append(".\n");
         GeneratedDocs.publish("fault-matrix", md.toString());
+        if (!RANDOM_RESULTS.isEmpty()) {
+            StringBuilder r = new StringBuilder("| run | layout | phase | SIGKILL after | where it was | checked |"
+                    + " outcome |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+            RANDOM_RESULTS.values().forEach(line -> r.append(line).append('\n'));
+            r.append("\nGenerated by FaultMatrixIT on ").append(LocalDate.now()).append(", seed ").append(SEED)
+                    .append(" (-Ddogu.upgrade.faultSeed=N for another), PostgreSQL ").append(OLD).append(" -> ")
+                    .append(NEW).append(". Every phase was run again after the kill, then the next phases.\n");
+            GeneratedDocs.publish("random-kills", r.toString());
+        }
     }
 }

@@ -38,7 +38,7 @@ class ParallelUpgradeIT {
 
     @Test
     void aParallelUpgradeKeepsEveryRowRoleSequenceAndExtension(@TempDir Path root) throws Exception {
-        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.LEGACY)) {
             ClusterFingerprint before = loadOldCluster(dogu);
 
             CliProcess.Result pre = cli(dogu, OLD).run("pre-upgrade", FROM, TO).ok();
@@ -58,12 +58,15 @@ class ParallelUpgradeIT {
             assertThat(startup.stderr()).contains("fsync=off", "wal_level=minimal", "restored database " + ODD_DATABASE,
                     "migration 01-restore finished");
             assertThat(startup.stderr()).as("flushed, then restarted with the cluster's own settings")
-                    .containsPattern("(?s)flushed " + Pattern.quote(dogu.data().toString()) + " to disk in \\d+ ms.*?"
+                    .containsPattern("(?s)flushed " + Pattern.quote(dogu.pgdata(NEW).toString()) + " to disk in \\d+ ms.*?"
                             + "ready after \\d+ ms \\(socket [^,\\n]*, no TCP\\)\\R");
 
             assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
             assertThat(backup).doesNotExist();
-            assertThat(root.resolve("data.previous-14")).doesNotExist();
+            try (Stream<Path> top = Files.list(dogu.volume())) {
+                assertThat(top.map(p -> p.getFileName().toString())).as("legacy volume root after the upgrade")
+                        .containsOnly("backup", "17");
+            }
             try (PostgresServer upgraded = dogu.startServer(NEW, PASSWORD)) {
                 assertThat(before.diff(ClusterFingerprint.of(upgraded))).as("differences after the upgrade").isEmpty();
             }
@@ -93,13 +96,14 @@ class ParallelUpgradeIT {
 
             assertThat(post.exitCode()).isEqualTo(3);
             assertThat(post.stderr()).contains("SHA-256", victim.getFileName().toString(), "corrupted or altered");
-            assertThat(Files.readString(dogu.data().resolve("PG_VERSION")).strip()).as("old cluster in place").isEqualTo("14");
+            assertThat(Files.readString(dogu.pgdata(OLD).resolve("PG_VERSION")).strip()).as("old cluster in place")
+                    .isEqualTo("14");
         }
     }
 
     @Test
     void aCrashDuringTheFastRestoreStartsOverFromAFreshCluster(@TempDir Path root) throws Exception {
-        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.LEGACY)) {
             ClusterFingerprint before = loadOldCluster(dogu);
             cli(dogu, OLD).run("pre-upgrade", FROM, TO).ok();
             dogu.stopServer();
@@ -109,7 +113,7 @@ class ParallelUpgradeIT {
                     Map.of("DOGU_UPGRADE_HOLD_AT", "restore.parallel-databases-restored"), "startup");
             crashed.awaitLog("holding at restore.parallel-databases-restored", 300);
             crashed.kill();
-            assertThat(dogu.data().resolve("dogu-upgrade-restore-target")).as("still a restore target").exists();
+            assertThat(dogu.pgdata(NEW).resolve("dogu-upgrade-restore-target")).as("still a restore target").exists();
 
             CliProcess.Result again = cli(dogu, NEW).run("startup").ok();
             assertThat(again.stderr()).contains("stopping temporary server", "discarding the partial restore target");
@@ -139,7 +143,7 @@ class ParallelUpgradeIT {
     }
 
     private static CliProcess cli(EmbeddedDogu dogu, String version) {
-        Map<String, String> env = new LinkedHashMap<>(dogu.environment(PostgresBinaries.of(version)));
+        Map<String, String> env = new LinkedHashMap<>(dogu.environment(version));
         env.put("DOGU_UPGRADE_BACKUP_STRATEGY", "parallel");
         env.put("DOGU_UPGRADE_JOBS", "2");
         return new CliProcess(CliProcess.defaultJar(), env, dogu.root().resolve("logs"));

@@ -145,7 +145,7 @@ class PluginIT {
             }
             assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).hasValueSatisfying(
                     s -> assertThat(s).startsWith("failed: Migration discovery found 1 problem"));
-            assertThat(dogu.data().resolve("postmaster.pid")).doesNotExist();
+            assertThat(dogu.pgdata(OLD).resolve("postmaster.pid")).doesNotExist();
             try (PostgresServer same = dogu.startServer(OLD)) {
                 assertThat(before.diff(ClusterFingerprint.of(same))).isEmpty();
             }

@@ -38,7 +38,7 @@ class SafetyIT {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
             ClusterFingerprint before = prepare(dogu, false);
             dogu.cli(NEW).run("post-upgrade", FROM, TO).ok();
-            assertThat(root.resolve("data.previous-14")).isDirectory();
+            assertThat(dogu.volume().resolve("data.previous-14")).isDirectory();
 
             CliProcess.Result abort = dogu.cli(NEW).run("abort").ok();
             assertThat(abort.stderr()).contains("moved the old cluster back", "backup kept at");
@@ -69,17 +69,17 @@ class SafetyIT {
 
     @Test
     void abortIsRefusedOnceTheRestoreCompletedBecauseNewDataWouldBeLost() throws Exception {
-        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.FIXED)) {
             prepare(dogu, false);
             dogu.cli(NEW).run("post-upgrade", "--keep-old-cluster", FROM, TO).ok();
             dogu.cli(NEW).run("startup", "--keep-old-cluster").ok();
-            String version = Files.readString(dogu.data().resolve("PG_VERSION"));
+            String version = Files.readString(dogu.pgdata(NEW).resolve("PG_VERSION"));
 
             CliProcess.Result abort = dogu.cli(NEW).run("abort");
             assertThat(abort.exitCode()).isEqualTo(3);
             assertThat(abort.stderr()).contains("abort refused", "already completed");
-            assertThat(Files.readString(dogu.data().resolve("PG_VERSION"))).isEqualTo(version);
-            assertThat(root.resolve("data.previous-14")).isDirectory();
+            assertThat(Files.readString(dogu.pgdata(NEW).resolve("PG_VERSION"))).isEqualTo(version);
+            assertThat(dogu.volume().resolve("data.previous-14")).isDirectory();
         }
     }
 
@@ -113,8 +113,8 @@ class SafetyIT {
             CliProcess.Started post = dogu.cli(NEW).start(Map.of("DOGU_UPGRADE_HOLD_AT", "post-upgrade.server-started"),
                     "post-upgrade", "17.2-1", TO);
             post.awaitLog("holding at post-upgrade.server-started", 60);
-            long pid = Long.parseLong(Files.readAllLines(dogu.data().resolve("postmaster.pid")).get(0).strip());
-            Path socketDir = Path.of(Files.readAllLines(dogu.data().resolve("postmaster.pid")).get(4).strip());
+            long pid = Long.parseLong(Files.readAllLines(dogu.pgdata(NEW).resolve("postmaster.pid")).get(0).strip());
+            Path socketDir = Path.of(Files.readAllLines(dogu.pgdata(NEW).resolve("postmaster.pid")).get(4).strip());
             Set<String> inodes = ConcurrentHashMap.newKeySet();
             try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
                 fds.forEach(fd -> {

@@ -44,7 +44,8 @@ class UpgradeScenariosIT {
             CliProcess.Result post = dogu.cli("14.15.0").run("post-upgrade", "14.10-1", "14.15-1").ok();
             assertThat(post.stderr()).contains("temporary PostgreSQL 14.15 server", "no TCP", "migration 01-restore skipped");
             assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).isEmpty();
-            assertThat(dogu.data().resolve("postmaster.pid")).doesNotExist();
+            assertThat(dogu.pgdata("14.15.0")).as("a minor upgrade keeps PGDATA").isEqualTo(dogu.pgdata("14.10.0"));
+            assertThat(dogu.pgdata("14.15.0").resolve("postmaster.pid")).doesNotExist();
             dogu.cli("14.15.0").run("startup").ok();
 
             try (PostgresServer upgraded = dogu.startServer("14.15.0")) {
@@ -56,7 +57,7 @@ class UpgradeScenariosIT {
     @Test
     void planNamesTheRuleThatFiredAndStatusShowsTheUpgradeWithoutChangingAnything() throws Exception {
         try (EmbeddedDogu dogu = preparedMajorUpgrade()) {
-            Path stateFile = root.resolve("state/dogu-state.properties");
+            Path stateFile = root.resolve("config/dogu-state.properties");
             String stateBefore = Files.readString(stateFile);
             CliProcess.Result plan = dogu.cli(NEW).run("plan", FROM, TO).ok();
             assertThat(plan.stdout()).contains("full backup and restore: yes", "rule major-upgrade: PostgreSQL 14 -> 17",
@@ -74,7 +75,7 @@ class UpgradeScenariosIT {
     @Test
     void startupOnAnEmptyDataDirectoryInitializesAFreshClusterAndCountsMigrationsAsApplied() throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
-            Files.createDirectories(dogu.data());
+            assertThat(dogu.pgdata(NEW)).as("a new volume has no PGDATA yet").doesNotExist();
             dogu.setPassword(PASSWORD);
             CliProcess.Result startup = dogu.cli(NEW).run("startup").ok();
             assertThat(startup.stderr()).contains("fresh install");
@@ -214,16 +215,16 @@ class UpgradeScenariosIT {
     }
 
     private void assertBadBackupKeepsEverything(EmbeddedDogu dogu, Path backup, String reason) throws Exception {
-        String pgVersionBefore = Files.readString(dogu.data().resolve("PG_VERSION"));
+        String pgVersionBefore = Files.readString(dogu.pgdata(OLD).resolve("PG_VERSION"));
         CliProcess.Result post = dogu.cli(NEW).run("post-upgrade", FROM, TO);
         assertThat(post.exitCode()).isEqualTo(3);
         assertThat(post.stderr()).contains("dogu-upgrade: error [DU-RESTORE]", reason, "old data is untouched")
                 .doesNotContain("\tat ");
-        assertThat(Files.readString(dogu.data().resolve("PG_VERSION"))).isEqualTo(pgVersionBefore);
+        assertThat(Files.readString(dogu.pgdata(OLD).resolve("PG_VERSION"))).isEqualTo(pgVersionBefore);
         assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).contains(backup.toString());
         CliProcess.Result startup = dogu.cli(NEW).run("startup");
         assertThat(startup.exitCode()).isEqualTo(3);
-        assertThat(Files.readString(dogu.data().resolve("PG_VERSION"))).isEqualTo(pgVersionBefore);
+        assertThat(Files.readString(dogu.pgdata(OLD).resolve("PG_VERSION"))).isEqualTo(pgVersionBefore);
         try (PostgresServer old = dogu.startServer(OLD); Connection c = old.connect(SampleData.SHOP_DATABASE);
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM sales.orders")) {
             rs.next();

@@ -2,6 +2,7 @@ package com.cloudogu.upgrade.core.backup;
 
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.core.layout.OldCluster;
 import com.cloudogu.upgrade.core.server.ClusterSettings;
 import java.io.IOException;
 import java.io.Reader;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -30,10 +32,11 @@ import java.util.Properties;
  * @param format {@value #FORMAT_PLAIN} (one {@code pg_dumpall} file) or {@value #FORMAT_PARALLEL}
  * @param files for a directory backup: every file, relative to the directory, sorted by path
  * @param sourceClusterBytes size of the dumped databases on the old server (progress estimates), 0 if unknown
+ * @param oldCluster where the dumped cluster lives on the volume (manifests before 0.2 don't say)
  */
 public record BackupManifest(long size, String sha256, String from, String to, int sourceServerVersion,
                              String dumpToolVersion, ClusterSettings cluster, String format, List<FileEntry> files,
-                             long sourceClusterBytes) {
+                             long sourceClusterBytes, Optional<OldCluster> oldCluster) {
 
     /** Manifest format of a single {@code pg_dumpall} file (also what manifests without a format mean). */
     public static final String FORMAT_PLAIN = "1";
@@ -44,12 +47,20 @@ public record BackupManifest(long size, String sha256, String from, String to, i
     public BackupManifest {
         Objects.requireNonNull(format, "format");
         files = List.copyOf(files);
+        Objects.requireNonNull(oldCluster, "oldCluster");
     }
 
     /** A plain {@code pg_dumpall} backup's manifest. */
     public BackupManifest(long size, String sha256, String from, String to, int sourceServerVersion,
                           String dumpToolVersion, ClusterSettings cluster) {
-        this(size, sha256, from, to, sourceServerVersion, dumpToolVersion, cluster, FORMAT_PLAIN, List.of(), 0);
+        this(size, sha256, from, to, sourceServerVersion, dumpToolVersion, cluster, FORMAT_PLAIN, List.of(), 0,
+                Optional.empty());
+    }
+
+    /** @param old where the dumped cluster lives @return this manifest naming it */
+    public BackupManifest withOldCluster(Optional<OldCluster> old) {
+        return new BackupManifest(size, sha256, from, to, sourceServerVersion, dumpToolVersion, cluster, format, files,
+                sourceClusterBytes, old);
     }
 
     /**
@@ -86,6 +97,7 @@ public record BackupManifest(long size, String sha256, String from, String to, i
             p.setProperty("sourceClusterBytes", Long.toString(sourceClusterBytes));
         }
         cluster.writeTo(p);
+        oldCluster.ifPresent(o -> o.writeTo(p));
         if (!files.isEmpty()) {
             p.setProperty("files", Integer.toString(files.size()));
             // One line per file, "size sha256 path", to keep even a manifest of many thousand files small.
@@ -118,7 +130,7 @@ public record BackupManifest(long size, String sha256, String from, String to, i
                     require(p, "from"), require(p, "to"), Integer.parseInt(p.getProperty("sourceServerVersion", "0")),
                     p.getProperty("dumpToolVersion", ""), ClusterSettings.readFrom(p),
                     p.getProperty("format", FORMAT_PLAIN), files,
-                    Long.parseLong(p.getProperty("sourceClusterBytes", "0")));
+                    Long.parseLong(p.getProperty("sourceClusterBytes", "0")), OldCluster.readFrom(p));
         } catch (IOException | RuntimeException e) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "The manifest " + file + " of backup " + backup
                     + " is missing or unreadable (" + e.getMessage() + "); the backup cannot be verified. Nothing was"

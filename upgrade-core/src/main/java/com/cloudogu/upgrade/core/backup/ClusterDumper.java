@@ -1,9 +1,11 @@
 package com.cloudogu.upgrade.core.backup;
 
-import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
+import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.layout.OldCluster;
+import com.cloudogu.upgrade.core.process.OrphanReaper;
 import com.cloudogu.upgrade.core.event.ProgressReporter;
 import com.cloudogu.upgrade.core.process.Command;
 import com.cloudogu.upgrade.core.process.ProcessResult;
@@ -17,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -62,13 +65,16 @@ public final class ClusterDumper {
      * @param facts size and settings of the running cluster
      * @param from version upgraded from (names the file)
      * @param to version upgraded to
+     * @param old where the dumped cluster lives on the volume, recorded in the manifest
      * @return the finished, verified backup file
      */
-    public Path dump(RunningCluster.Facts facts, String from, String to) {
+    public Path dump(RunningCluster.Facts facts, String from, String to, Optional<OldCluster> old) {
         prepareDirectory();
         checkSpace(facts.sizeBytes());
         Path target = backupDirectory.resolve("cluster-" + from + ".sql");
-        Path partial = backupDirectory.resolve(target.getFileName() + ".partial");
+        // A name of this attempt's own: a pg_dump left running by a killed earlier attempt appends to
+        // its own file by name and can never touch this one.
+        Path partial = backupDirectory.resolve(target.getFileName() + "." + attemptId() + ".partial");
         String toolVersion = tools.version("pg_dumpall");
         long t0 = System.nanoTime();
         Checkpoints.reach("pre-upgrade.before-dump");
@@ -107,9 +113,9 @@ public final class ClusterDumper {
             }
             Files.setPosixFilePermissions(partial, PosixFilePermissions.fromString("rw-------"));
             owner.chown(partial);
-            Path manifestPartial = backupDirectory.resolve(target.getFileName() + ".manifest.partial");
+            Path manifestPartial = backupDirectory.resolve(target.getFileName() + ".manifest." + attemptId() + ".partial");
             new BackupManifest(size, sha, from, to, facts.serverVersionNum(), toolVersion, facts.settings())
-                    .write(manifestPartial);
+                    .withOldCluster(old).write(manifestPartial);
             Files.setPosixFilePermissions(manifestPartial, PosixFilePermissions.fromString("rw-------"));
             owner.chown(manifestPartial);
             fsync(manifestPartial);
@@ -129,8 +135,19 @@ public final class ClusterDumper {
         }
     }
 
-    /** Creates the backup directory if needed, checks it, and removes leftovers of interrupted backups. */
+    /** @return a name part unique to this process and moment: every attempt writes under its own names */
+    static String attemptId() {
+        return ATTEMPT;
+    }
+
+    private static final String ATTEMPT = ProcessHandle.current().pid() + "-" + Long.toString(System.currentTimeMillis(), 36);
+
+    /**
+     * Creates the backup directory if needed, checks it, ends programs that a killed earlier attempt
+     * left writing there, and removes their leftovers.
+     */
     void prepareDirectory() {
+        OrphanReaper.endProgramsUsing(backupDirectory);
         try {
             if (Files.isSymbolicLink(backupDirectory)) {
                 throw new UpgradeException(ErrorCode.BACKUP_FAILED, "The backup directory " + backupDirectory

@@ -14,8 +14,11 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 /**
- * The dogu changed its on-disk layout at certain versions; crossing one needs a full backup and
- * restore. The versions are data ({@code layout-changes.properties}: version = what changed), not code.
+ * The dogu changed its on-disk layout at certain versions. The versions are data
+ * ({@code layout-changes.properties}: version = what changed), not code. Crossing one within a major
+ * needs no backup: post-upgrade moves the cluster's files on the volume in O(1)
+ * ({@code ClusterRelocation}). Crossing one together with a major change is named as a reason next to
+ * the major upgrade, so {@code plan} and the log say both.
  */
 public final class LayoutChangeRule implements BackupRule {
 
@@ -54,7 +57,8 @@ public final class LayoutChangeRule implements BackupRule {
     @Override
     public Optional<String> reason(DoguVersion from, DoguVersion to) {
         for (Map.Entry<DoguVersion, String> c : changes.entrySet()) {
-            if (from.compareTo(c.getKey()) < 0 && to.compareTo(c.getKey()) >= 0) {
+            if (from.compareTo(c.getKey()) < 0 && to.compareTo(c.getKey()) >= 0
+                    && !from.postgresMajor().equals(to.postgresMajor())) {
                 return Optional.of("layout changed in " + c.getKey() + " (" + c.getValue() + ")");
             }
         }

@@ -5,6 +5,7 @@ import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
 import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.core.event.ProgressReporter;
+import com.cloudogu.upgrade.core.layout.OldCluster;
 import com.cloudogu.upgrade.core.process.Command;
 import com.cloudogu.upgrade.core.process.ProcessResult;
 import com.cloudogu.upgrade.core.process.ProcessRunner;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,14 +75,15 @@ public final class ParallelClusterDumper {
      * @param facts size and settings of the running cluster
      * @param from version upgraded from (names the directory)
      * @param to version upgraded to
+     * @param old where the dumped cluster lives on the volume, recorded in the manifest
      * @return the finished, verified backup directory
      */
-    public Path dump(RunningCluster.Facts facts, String from, String to) {
+    public Path dump(RunningCluster.Facts facts, String from, String to, Optional<OldCluster> old) {
         ClusterDumper directory = new ClusterDumper(backupDirectory, tools, runner, owner, listener);
         directory.prepareDirectory();
         directory.checkSpace(facts.sizeBytes());
         Path target = backupDirectory.resolve("cluster-" + from + SUFFIX);
-        Path partial = backupDirectory.resolve(target.getFileName() + ".partial");
+        Path partial = backupDirectory.resolve(target.getFileName() + "." + ClusterDumper.attemptId() + ".partial");
         String toolVersion = tools.version("pg_dump");
         long t0 = System.nanoTime();
         try {
@@ -111,9 +114,10 @@ public final class ParallelClusterDumper {
             restrict(partial);
             long size = files.stream().mapToLong(BackupManifest.FileEntry::size).sum();
             String listSha = FileDigests.listDigest(files);
-            Path manifestPartial = backupDirectory.resolve(target.getFileName() + ".manifest.partial");
+            Path manifestPartial = backupDirectory.resolve(target.getFileName() + ".manifest." + ClusterDumper.attemptId()
+                    + ".partial");
             new BackupManifest(size, listSha, from, to, facts.serverVersionNum(), toolVersion, facts.settings(),
-                    BackupManifest.FORMAT_PARALLEL, files, facts.sizeBytes()).write(manifestPartial);
+                    BackupManifest.FORMAT_PARALLEL, files, facts.sizeBytes(), old).write(manifestPartial);
             Files.setPosixFilePermissions(manifestPartial, PosixFilePermissions.fromString("rw-------"));
             owner.chown(manifestPartial);
             ClusterDumper.fsync(manifestPartial);

@@ -4,7 +4,10 @@ import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.core.backup.ReadOnlyGuard;
+import com.cloudogu.upgrade.core.layout.ClusterRelation;
+import com.cloudogu.upgrade.core.layout.ClusterRelocation;
 import com.cloudogu.upgrade.core.lock.PhaseLock;
+import com.cloudogu.upgrade.core.restore.OldClusterDisposal;
 import com.cloudogu.upgrade.core.restore.RestoreTarget;
 import com.cloudogu.upgrade.core.server.DataDirectory;
 import com.cloudogu.upgrade.core.server.StaleServer;
@@ -20,10 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * abort: takes back an upgrade that has not completed. The state is cleared, an old cluster that
- * was moved aside is moved back (the partial restore target in its place is discarded), and the
- * read-only guard is lifted. Refused whenever that could lose data: once a restore completed, or
- * when PGDATA holds a cluster this tool did not create as a restore target. The backup is kept.
+ * abort: takes back an upgrade that has not completed, so that the old image starts again on its
+ * cluster where it expects it. The state is cleared and the read-only guard lifted; then by layout —
+ * same path: the old cluster set aside is moved back (the partial restore target in its place is
+ * discarded); sibling or ancestor: the new image's {@code PGDATA} (a partial restore target, or empty)
+ * is removed, the old cluster was never touched; same major with another path: the moved files go
+ * back. Refused whenever that could lose data: once a restore completed, or when PGDATA holds a
+ * cluster this tool did not create as a restore target. The backup is kept.
  */
 public final class AbortPhase {
 
@@ -50,6 +56,7 @@ public final class AbortPhase {
         Optional<String> backup = env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(s -> !s.isBlank());
         Optional<String> localState = env.state().get(StateKeys.LOCAL_STATE).filter(s -> !s.isBlank());
         DataDirectory data = env.data();
+        Optional<Path> oldPath = env.state().get(StateKeys.MIGRATION_OLD_PGDATA).filter(s -> !s.isBlank()).map(Path::of);
         List<Path> aside = movedAside(data);
         if (backup.isEmpty() && localState.isEmpty()) {
             if (!aside.isEmpty()) {
@@ -59,7 +66,12 @@ public final class AbortPhase {
             LOG.info("nothing to abort: no upgrade is recorded");
             return;
         }
-        if (!aside.isEmpty()) {
+        // Taken back before the restore counts: nothing may ever act on a completed-restore journal now.
+        new OldClusterDisposal(env.settings().backupDirectory()).discard();
+        ClusterRelation relation = oldPath.map(p -> ClusterRelation.of(p, data.path())).orElse(ClusterRelation.SAME_PATH);
+        if (relation != ClusterRelation.SAME_PATH) {
+            takeBackFrom(data, oldPath.get(), backup.isPresent());
+        } else if (!aside.isEmpty()) {
             if (aside.size() > 1) {
                 throw refused("several old clusters lie next to PGDATA (" + aside + "); move the right one back by hand.");
             }
@@ -68,6 +80,7 @@ public final class AbortPhase {
             liftGuardInPlace(data);
         }
         env.state().remove(StateKeys.MIGRATION_BACKUP_PATH);
+        env.state().remove(StateKeys.MIGRATION_OLD_PGDATA);
         env.state().remove(StateKeys.LOCAL_STATE);
         LOG.info("upgrade taken back; state cleared{}", backup.map(b -> ", backup kept at " + b).orElse(""));
     }
@@ -94,6 +107,47 @@ public final class AbortPhase {
         }
         ReadOnlyGuard.disableOffline(data.path());
         LOG.info("moved the old cluster back: {} -> {}", old, data.path());
+    }
+
+    /** Sibling or ancestor: the old cluster stays where it is; the new PGDATA goes (or the moved files come back). */
+    private void takeBackFrom(DataDirectory data, Path old, boolean restorePending) {
+        if (Files.isRegularFile(data.path().resolve("postmaster.pid"))) {
+            new StaleServer(data, env.owner(), env.runner(), env.installation()).stopIfOurs();
+        }
+        if (!restorePending) {
+            // Same major, only the layout changed: post-upgrade moved the files; move them back.
+            new ClusterRelocation(old, data.path(), env.owner()).undo();
+        } else if (Files.exists(data.path())) {
+            if (data.isInitialized() && !data.isRestoreTarget()) {
+                throw refused("PGDATA " + data.path() + " holds a PostgreSQL " + data.postgresMajor().orElse("?")
+                        + " cluster that is not a restore target of this tool; discarding it could lose data.");
+            }
+            if (!data.isInitialized() && !data.isEmpty()) {
+                throw refused("PGDATA " + data.path() + " holds files that are no cluster; move them away first.");
+            }
+            RestoreTarget.deleteTree(data.path());
+            try {
+                ClusterRelocation.removeEmpty(data.path().toAbsolutePath().getParent(), commonRoot(old, data.path()));
+            } catch (IOException e) {
+                LOG.warn("could not remove the empty directories above {}: {}", data.path(), e.getMessage());
+            }
+            LOG.info("removed the new image's PGDATA {} (a restore that had not finished)", data.path());
+        }
+        if (!Files.isRegularFile(old.resolve("PG_VERSION"))) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "The old cluster recorded in " + old + " is not there"
+                    + " (no PG_VERSION); abort cannot bring it back. The backup is kept: restore it by hand.");
+        }
+        ReadOnlyGuard.disableOffline(old);
+        LOG.info("the old image finds its cluster in {} again", old);
+    }
+
+    private static Path commonRoot(Path a, Path b) {
+        Path x = a.toAbsolutePath().normalize();
+        Path y = b.toAbsolutePath().normalize();
+        while (x != null && !y.startsWith(x)) {
+            x = x.getParent();
+        }
+        return x == null ? y.getRoot() : x;
     }
 
     private void liftGuardInPlace(DataDirectory data) {

@@ -5,12 +5,17 @@ import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.core.layout.ClusterRelation;
+import com.cloudogu.upgrade.core.layout.ClusterRelocation;
+import com.cloudogu.upgrade.core.layout.NewDataDirectory;
 import com.cloudogu.upgrade.core.lock.PhaseLock;
 import com.cloudogu.upgrade.core.restore.RestoreTarget;
 import com.cloudogu.upgrade.core.server.DataDirectory;
 import com.cloudogu.upgrade.core.server.PostgresInstallation;
 import com.cloudogu.upgrade.core.server.ServerOwner;
 import com.cloudogu.upgrade.core.server.TemporaryServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +53,9 @@ public final class PostUpgradePhase {
             try (PhaseLock lock = PhaseLock.acquire(env.settings().lockFile(), NAME)) {
                 try {
                     upgrade(from, to);
+                    if (env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(b -> !b.isBlank()).isEmpty()) {
+                        env.state().remove(StateKeys.MIGRATION_OLD_PGDATA);
+                    }
                     env.state().remove(StateKeys.LOCAL_STATE);
                 } catch (UpgradeException e) {
                     env.recordFailure(e.getMessage());
@@ -62,18 +70,24 @@ public final class PostUpgradePhase {
         env.migrations();
         ServerOwner owner = env.owner();
         DataDirectory data = env.data();
-        if (!java.nio.file.Files.isDirectory(data.path())) {
-            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "PGDATA " + data.path() + " does not exist. Set PGDATA"
-                    + " (or --pgdata) to the dogu's data directory; an empty directory means a fresh install.");
-        }
-        // Under the lock, so it cannot race with a restore that replaces PGDATA.
-        owner.chown(data.path());
         RestoreProcedure restore = new RestoreProcedure(env);
         Optional<RestoreProcedure.Verified> backup = restore.verifyRecordedBackup();
+        Path oldPath = restore.oldClusterPath(backup);
+        ClusterRelation relation = ClusterRelation.of(oldPath, data.path());
         PostgresInstallation installation = env.installation();
         if (backup.isPresent()) {
             Checkpoints.reach("post-upgrade.backup-verified");
-            new RestoreTarget(data, installation.major(), owner).moveOldClusterAside();
+            if (relation == ClusterRelation.SAME_PATH) {
+                requireExists(data);
+                // Under the lock, so it cannot race with a restore that replaces PGDATA.
+                owner.chown(data.path());
+                new RestoreTarget(data, installation.major(), owner).moveOldClusterAside();
+            } else {
+                NewDataDirectory.ensure(data.path(), owner);
+                owner.chown(data.path());
+                LOG.info("the old cluster in {} ({} of PGDATA {}) stays untouched until the restore is verified",
+                        oldPath, relation.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), data.path());
+            }
             Checkpoints.reach("post-upgrade.old-cluster-moved");
             if (env.settings().restoreInPostUpgrade()) {
                 restore.run(backup.get());
@@ -82,10 +96,27 @@ public final class PostUpgradePhase {
             }
             return;
         }
+        if (relation != ClusterRelation.SAME_PATH) {
+            ClusterRelocation relocation = new ClusterRelocation(oldPath, data.path(), owner);
+            if (relocation.pending()) {
+                String oldMajor = new DataDirectory(oldPath).postgresMajor()
+                        .or(() -> data.postgresMajor()).orElse("?");
+                if (!oldMajor.equals(Integer.toString(installation.major()))) {
+                    throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "The old cluster in " + oldPath + " is"
+                            + " PostgreSQL " + oldMajor + " but this image runs PostgreSQL " + installation.major()
+                            + " and no backup is recorded (" + StateKeys.MIGRATION_BACKUP_PATH + " is unset). Run"
+                            + " pre-upgrade " + from + " " + to + " in the old container first. Nothing was changed.");
+                }
+                relocation.run();
+                Checkpoints.reach("post-upgrade.cluster-relocated");
+            }
+        }
         if (!data.isInitialized()) {
             LOG.info("no cluster in {}; nothing to migrate (a fresh install happens on startup)", data.path());
             return;
         }
+        // Under the lock, so it cannot race with a restore that replaces PGDATA.
+        owner.chown(data.path());
         String major = data.postgresMajor().orElseThrow();
         if (!major.equals(Integer.toString(installation.major()))) {
             throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "PGDATA " + data.path() + " holds a PostgreSQL " + major
@@ -98,6 +129,13 @@ public final class PostUpgradePhase {
             Checkpoints.reach("post-upgrade.server-started");
             new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
                     Optional.of(from), Optional.of(to), env.state(), server, Optional.empty(), env.events()));
+        }
+    }
+
+    private static void requireExists(DataDirectory data) {
+        if (!Files.isDirectory(data.path())) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "PGDATA " + data.path() + " does not exist, and the old"
+                    + " cluster was recorded there. Set PGDATA (or --pgdata) to the dogu's data directory.");
         }
     }
 }

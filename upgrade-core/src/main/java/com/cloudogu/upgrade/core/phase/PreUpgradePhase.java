@@ -11,7 +11,9 @@ import com.cloudogu.upgrade.core.backup.ReadOnlyGuard;
 import com.cloudogu.upgrade.core.backup.RunningCluster;
 import com.cloudogu.upgrade.core.lock.PhaseLock;
 import com.cloudogu.upgrade.core.server.ServerOwner;
+import com.cloudogu.upgrade.core.layout.OldCluster;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +47,15 @@ public final class PreUpgradePhase {
         env.runPhase(NAME, () -> {
             try (PhaseLock lock = PhaseLock.acquire(env.settings().lockFile(), NAME)) {
                 BackupDecision decision = env.planner().decide(from, to);
+                Optional<OldCluster> old = OldCluster.inspect(env.settings().dataDirectory());
+                if (old.isEmpty()) {
+                    LOG.warn("PGDATA {} holds no cluster (no PG_VERSION); post-upgrade will not find the old cluster"
+                            + " unless it is at the new image's PGDATA", env.settings().dataDirectory());
+                } else {
+                    LOG.info("old cluster: PostgreSQL {} in {} (owner {})", old.get().major(), old.get().path(),
+                            old.get().owner());
+                }
+                Optional<Path> backup = Optional.empty();
                 if (decision.required()) {
                     LOG.info("full backup required: {}", String.join("; ", decision.reasons()));
                     ServerOwner owner = env.owner();
@@ -54,24 +65,31 @@ public final class PreUpgradePhase {
                     if (env.settings().readOnlyDuringBackup()) {
                         guard.enable();
                     }
-                    Path backup;
                     try {
-                        backup = env.settings().backupStrategy() == BackupStrategy.PARALLEL
+                        backup = Optional.of(env.settings().backupStrategy() == BackupStrategy.PARALLEL
                                 ? new ParallelClusterDumper(env.settings().backupDirectory(), env.clientTools(),
                                         env.runner(), owner, env.events(), BackupStrategy.jobs(env.settings().jobs()))
-                                        .dump(facts, from.toString(), to.toString())
+                                        .dump(facts, from.toString(), to.toString(), old)
                                 : new ClusterDumper(env.settings().backupDirectory(), env.clientTools(), env.runner(),
-                                        owner, env.events()).dump(facts, from.toString(), to.toString());
+                                        owner, env.events()).dump(facts, from.toString(), to.toString(), old));
                     } catch (RuntimeException e) {
                         if (env.settings().readOnlyDuringBackup()) {
                             guard.disable(); // a failed pre-upgrade leaves the old instance fully usable
                         }
                         throw e;
                     }
-                    env.state().set(StateKeys.MIGRATION_BACKUP_PATH, backup.toString());
-                    Checkpoints.reach("pre-upgrade.backup-path-recorded");
                 } else {
                     LOG.info("no full backup required for {} -> {}", from, to);
+                }
+                // Where the old cluster lives: the new image's PGDATA may be another path on the volume.
+                if (old.isPresent()) {
+                    env.state().set(StateKeys.MIGRATION_OLD_PGDATA, old.get().path().toString());
+                } else {
+                    env.state().remove(StateKeys.MIGRATION_OLD_PGDATA);
+                }
+                if (backup.isPresent()) {
+                    env.state().set(StateKeys.MIGRATION_BACKUP_PATH, backup.get().toString());
+                    Checkpoints.reach("pre-upgrade.backup-path-recorded");
                 }
                 env.state().set(StateKeys.LOCAL_STATE, StateKeys.UPGRADING);
             }

@@ -10,8 +10,12 @@ import com.cloudogu.upgrade.core.backup.BackupManifest;
 import com.cloudogu.upgrade.core.backup.BackupStrategy;
 import com.cloudogu.upgrade.core.backup.BackupVerifier;
 import com.cloudogu.upgrade.core.restore.DumpRestore;
+import com.cloudogu.upgrade.core.layout.ClusterRelation;
+import com.cloudogu.upgrade.core.layout.NewDataDirectory;
+import com.cloudogu.upgrade.core.layout.OldCluster;
+import com.cloudogu.upgrade.core.process.OrphanReaper;
+import com.cloudogu.upgrade.core.restore.OldClusterDisposal;
 import com.cloudogu.upgrade.core.restore.ParallelRestore;
-import com.cloudogu.upgrade.core.restore.RestoreLeftovers;
 import com.cloudogu.upgrade.core.restore.RestoreSpace;
 import com.cloudogu.upgrade.core.restore.RestoreTarget;
 import com.cloudogu.upgrade.core.server.ClusterInitializer;
@@ -51,7 +55,18 @@ final class RestoreProcedure {
                 new BackupVerifier(env.settings().backupDirectory()).verify(p)));
     }
 
-    /** Stops a leftover temporary server and removes what a finished restore left behind. */
+    /**
+     * @param backup the recorded backup, if any
+     * @return where the old cluster lives: as its manifest says, else as pre-upgrade recorded it in the
+     *     state, else (nothing recorded) {@code PGDATA} itself
+     */
+    Path oldClusterPath(Optional<Verified> backup) {
+        return backup.flatMap(b -> b.manifest().oldCluster()).map(OldCluster::path)
+                .or(() -> env.state().get(StateKeys.MIGRATION_OLD_PGDATA).filter(s -> !s.isBlank()).map(Path::of))
+                .orElse(env.data().path());
+    }
+
+    /** Stops a leftover temporary server and finishes removing what a completed restore left behind. */
     void cleanUpAfterInterruption(DataDirectory data) {
         if (Files.isRegularFile(data.path().resolve("postmaster.pid"))) {
             new StaleServer(data, env.owner(), env.runner(), env.installation()).stopIfOurs();
@@ -64,6 +79,12 @@ final class RestoreProcedure {
         ServerOwner owner = env.owner();
         DataDirectory data = env.data();
         checkTargetMajor(backup.manifest(), installation);
+        OrphanReaper.endProgramsUsing(env.settings().backupDirectory());
+        Path oldPath = oldClusterPath(Optional.of(backup));
+        ClusterRelation relation = ClusterRelation.of(oldPath, data.path());
+        if (relation != ClusterRelation.SAME_PATH) {
+            NewDataDirectory.ensure(data.path(), owner);
+        }
         RestoreSpace.require(data.path(), backup.manifest().size());
         // A temporary server of a killed earlier attempt may still hold the target: stop it before wiping.
         new StaleServer(data, owner, env.runner(), installation).stopIfOurs();
@@ -76,6 +97,7 @@ final class RestoreProcedure {
         // promoted, any failure or crash means the next attempt wipes it. Before promoting, the server
         // is stopped cleanly, everything is flushed to disk and it runs on with normal settings.
         Thread[] earlyCleanUp = new Thread[1];
+        OldClusterDisposal disposal = new OldClusterDisposal(env.settings().backupDirectory());
         try (TemporaryServer server = TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
                 env.settings().serverStartTimeout(), RestoreSettings.forRestore(jobs))) {
             Checkpoints.reach("restore.server-started");
@@ -83,6 +105,10 @@ final class RestoreProcedure {
                 @Override
                 public void afterRestore() {
                     server.restartWith(Map.of(), () -> new DataDirectorySync(installation, env.runner(), owner).sync(data));
+                    // Journal first, then promote: a promoted cluster always has its disposal recorded.
+                    disposal.record(new OldClusterDisposal.Plan(oldPath, backup.manifest().oldCluster()
+                            .map(OldCluster::major).orElse(Integer.toString(backup.manifest().sourceServerVersion() / 10000)),
+                            relation, env.settings().keepOldCluster(), env.settings().keepBackup()));
                     target.promote();
                 }
 
@@ -140,13 +166,10 @@ final class RestoreProcedure {
         }
     }
 
+    /** Carries out the disposal journal of a completed restore, if there is one; idempotent. */
     private void cleanUp(DataDirectory data) {
-        if (!env.settings().keepBackup()) {
-            RestoreLeftovers.removeBackups(env.settings().backupDirectory());
-            ParallelRestore.removeBackups(env.settings().backupDirectory());
-        }
-        if (!env.settings().keepOldCluster()) {
-            RestoreLeftovers.removeOldClusters(data);
+        if (new OldClusterDisposal(env.settings().backupDirectory()).carryOut(data)) {
+            env.state().remove(StateKeys.MIGRATION_OLD_PGDATA);
         }
     }
 

@@ -4,13 +4,17 @@ import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.migration.Migration;
 import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.core.layout.NewDataDirectory;
+import com.cloudogu.upgrade.core.layout.OldClusterScan;
 import com.cloudogu.upgrade.core.lock.PhaseLock;
 import com.cloudogu.upgrade.core.server.ClusterInitializer;
 import com.cloudogu.upgrade.core.server.ClusterSettings;
 import com.cloudogu.upgrade.core.server.DataDirectory;
 import com.cloudogu.upgrade.core.server.PostgresInstallation;
 import com.cloudogu.upgrade.core.server.ServerOwner;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,12 @@ public final class StartupPhase {
         Optional<String> backupPath = env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(s -> !s.isBlank());
         DataDirectory data = env.data();
         if (backupPath.isEmpty() && data.isInitialized()) {
+            if (data.isRestoreTarget()) {
+                throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "PGDATA " + data.path() + " holds a restore that"
+                        + " did not finish, and no restore is recorded (was the upgrade aborted?). This image will not"
+                        + " start on it. Start the old image on its cluster, or retry the upgrade: pre-upgrade in the"
+                        + " old container, then post-upgrade. Nothing was changed.");
+            }
             // Nothing pending. A run killed after its restore may have left its temporary server or
             // the old copies behind: cheap to check (a stat and a directory listing), so always do.
             new RestoreProcedure(env).cleanUpAfterInterruption(data);
@@ -101,6 +111,17 @@ public final class StartupPhase {
             throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "PGDATA " + data.path() + " is neither empty nor a"
                     + " PostgreSQL cluster and no backup is recorded; refusing to initialize over it.");
         }
+        // An empty PGDATA next to an old cluster is an upgrade that did not run or was taken back, not
+        // a fresh install: serving an empty cluster would hide the data (the official 18 image refuses too).
+        List<Path> others = OldClusterScan.around(data.path(),
+                env.state().get(StateKeys.MIGRATION_OLD_PGDATA).filter(v -> !v.isBlank()).map(Path::of));
+        if (!others.isEmpty()) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "PGDATA " + data.path() + " is empty but the volume"
+                    + " holds a cluster in " + others + " and no restore is recorded; refusing a fresh install over an"
+                    + " upgrade that did not run. Start the old image on its cluster, or run the upgrade: pre-upgrade"
+                    + " FROM TO in the old container, then post-upgrade. Nothing was changed.");
+        }
+        NewDataDirectory.ensure(data.path(), env.owner());
         PostgresInstallation installation = env.installation();
         ServerOwner owner = env.owner();
         new ClusterInitializer(installation, env.runner(), owner)

@@ -146,7 +146,7 @@ public final class ParallelRestore implements PendingRestore {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Cannot read " + globals + ": " + e.getMessage(), e);
         }
         return new BackupManifest(size, "", manifest.from(), manifest.to(), manifest.sourceServerVersion(),
-                manifest.dumpToolVersion(), manifest.cluster());
+                manifest.dumpToolVersion(), manifest.cluster()).withOldCluster(manifest.oldCluster());
     }
 
     private void requireAtLeast(String tool) {
