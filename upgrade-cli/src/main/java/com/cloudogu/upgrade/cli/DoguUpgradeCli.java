@@ -161,12 +161,15 @@ public final class DoguUpgradeCli {
                 m.put("dataDirectory", s.dataDirectory());
                 m.put("clusterMajor", s.clusterMajor().isEmpty() ? null : s.clusterMajor());
                 m.put("markers", s.markers());
+                m.put("oldDataDirectory", s.oldDataDirectory().isEmpty() ? null : s.oldDataDirectory());
                 out.println(Json.value(m));
             } else {
                 out.println("local_state:           " + (s.localState().isEmpty() ? "(unset)" : s.localState()));
                 out.println("migration_backup_path: " + (s.backupPath().isEmpty() ? "(unset)" : s.backupPath()));
                 out.println("data directory:        " + s.dataDirectory() + (s.clusterMajor().isEmpty()
                         ? " (no cluster)" : " (PostgreSQL " + s.clusterMajor() + ")"));
+                out.println("old cluster:           " + (s.oldDataDirectory().isEmpty() ? "(unset)"
+                        : s.oldDataDirectory()));
                 s.markers().forEach((k, v) -> out.println("marker " + k + ": " + (v ? "set" : "not set")));
             }
             out.flush();

@@ -26,6 +26,7 @@ class StatusJsonTest {
         store.set("local_state", "failed: backup missing");
         store.set("restricted_stat_visibility", "true");
         store.set("password", "never-shown");
+        store.set("migration_old_pgdata", "/var/lib/postgresql");
         Path pgdata = Files.createDirectory(dir.resolve("pgdata"));
         Files.writeString(pgdata.resolve("PG_VERSION"), "17\n");
 
@@ -35,7 +36,7 @@ class StatusJsonTest {
                         + "\"upgrading\":false,\"failed\":true,\"backupPath\":null,\"dataDirectory\":\"" + pgdata + "\","
                         + "\"clusterMajor\":\"17\",\"markers\":{")
                 .contains("\"restricted_stat_visibility\":true", "\"migrated_database_constraints\":false")
-                .endsWith("}}")
+                .endsWith("},\"oldDataDirectory\":\"/var/lib/postgresql\"}")
                 .doesNotContain("never-shown");
     }
 

@@ -115,7 +115,8 @@ public final class DoguUpgrade {
         }
         return new UpgradeStatus(env.state().get(StateKeys.LOCAL_STATE).orElse(""),
                 env.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElse(""),
-                env.settings().dataDirectory().toString(), env.data().postgresMajor().orElse(""), markers);
+                env.settings().dataDirectory().toString(), env.data().postgresMajor().orElse(""), markers,
+                env.state().get(StateKeys.MIGRATION_OLD_PGDATA).orElse(""));
     }
 
     /** @return every discovered migration with its source, in run order */

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param dataDirectory {@code PGDATA}
  * @param clusterMajor major in {@code PG_VERSION}, empty if not initialized
  * @param markers completion marker of each migration that has one -> whether it is set
+ * @param oldDataDirectory {@code migration_old_pgdata}: where pre-upgrade found the old cluster, empty if unset
  */
 public record UpgradeStatus(String localState, String backupPath, String dataDirectory, String clusterMajor,
-                            Map<String, Boolean> markers) {
+                            Map<String, Boolean> markers, String oldDataDirectory) {
 }

@@ -162,6 +162,7 @@ class FaultMatrixIT {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.PER_MAJOR)) {
             PostgresServer old = dogu.startServer(OLD);
             SampleData.load(old);
+            old.execute("postgres", "ALTER ROLE postgres PASSWORD 'old-password'");
             for (int i = 1; i <= 4; i++) {
                 old.execute("postgres", "CREATE DATABASE bulk_" + i);
                 old.execute("bulk_" + i, "CREATE TABLE t AS SELECT g AS id, repeat(md5(g::text), 8) AS v"

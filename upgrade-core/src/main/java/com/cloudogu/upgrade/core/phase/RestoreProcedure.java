@@ -79,7 +79,7 @@ final class RestoreProcedure {
         ServerOwner owner = env.owner();
         DataDirectory data = env.data();
         checkTargetMajor(backup.manifest(), installation);
-        OrphanReaper.endProgramsUsing(env.settings().backupDirectory());
+        OrphanReaper.endProgramsUsing(env.settings().backupDirectory(), data.path());
         Path oldPath = oldClusterPath(Optional.of(backup));
         ClusterRelation relation = ClusterRelation.of(oldPath, data.path());
         if (relation != ClusterRelation.SAME_PATH) {

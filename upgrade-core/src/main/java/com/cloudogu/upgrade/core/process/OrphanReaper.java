@@ -20,35 +20,39 @@ import org.slf4j.LoggerFactory;
  * name. A phase therefore ends such orphans first (under the phase lock, so no live phase owns
  * them), and every attempt writes under names of its own as well.
  *
- * <p>An orphan is a PostgreSQL client program (or the shell {@code pg_dumpall} runs it through)
- * with an argument that names a path below the given directory, and not a descendant of this JVM.
+ * <p>An orphan is a PostgreSQL client program, {@code initdb} or {@code pg_ctl} (or the shell they
+ * run programs through) with an argument that names a path below one of the given directories, and
+ * not a descendant of this JVM. A server ({@code postgres}) is never killed here: {@code StaleServer}
+ * stops a temporary server cleanly.
  */
 public final class OrphanReaper {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrphanReaper.class);
-    private static final Set<String> PROGRAMS = Set.of("pg_dumpall", "pg_dump", "pg_restore", "psql", "sh", "dash",
-            "bash", "busybox");
+    private static final Set<String> PROGRAMS = Set.of("pg_dumpall", "pg_dump", "pg_restore", "psql", "initdb",
+            "pg_ctl", "vacuumdb", "sh", "dash", "bash", "busybox");
     private static final Path PROC = Path.of("/proc");
 
     private OrphanReaper() {
     }
 
     /**
-     * @param directory the backup directory (or any directory only dogu-upgrade's programs write to)
+     * @param directories the backup directory, a restore target (directories only dogu-upgrade's
+     *     programs work in while a phase runs)
      * @return how many orphans were ended
      */
-    public static int endProgramsUsing(Path directory) {
+    public static int endProgramsUsing(Path... directories) {
         if (!Files.isDirectory(PROC)) {
             return 0;
         }
-        String prefix = directory.toAbsolutePath().normalize().toString();
+        List<String> prefixes = java.util.Arrays.stream(directories).map(d -> d.toAbsolutePath().normalize().toString())
+                .toList();
         Set<Long> ours = ProcessHandle.current().descendants().map(ProcessHandle::pid).collect(Collectors.toSet());
         ours.add(ProcessHandle.current().pid());
         List<ProcessHandle> orphans = new ArrayList<>();
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(PROC, p -> p.getFileName().toString().matches("\\d+"))) {
             for (Path p : procs) {
                 long pid = Long.parseLong(p.getFileName().toString());
-                if (!ours.contains(pid) && isOrphanOn(p, prefix)) {
+                if (!ours.contains(pid) && isOrphanOn(p, prefixes)) {
                     ProcessHandle.of(pid).ifPresent(orphans::add);
                 }
             }
@@ -58,7 +62,7 @@ public final class OrphanReaper {
         }
         for (ProcessHandle h : orphans) {
             LOG.warn("ending {} (pid {}) left running on {} by an interrupted earlier attempt",
-                    h.info().command().orElse("?"), h.pid(), directory);
+                    h.info().command().orElse("?"), h.pid(), String.join(", ", prefixes));
             h.destroyForcibly();
         }
         for (ProcessHandle h : orphans) {
@@ -71,7 +75,7 @@ public final class OrphanReaper {
         return orphans.size();
     }
 
-    private static boolean isOrphanOn(Path proc, String prefix) {
+    private static boolean isOrphanOn(Path proc, List<String> prefixes) {
         byte[] raw;
         try {
             raw = Files.readAllBytes(proc.resolve("cmdline"));
@@ -87,8 +91,10 @@ public final class OrphanReaper {
             return false;
         }
         for (int i = 1; i < argv.length; i++) {
-            if (mentions(argv[i], prefix)) {
-                return true;
+            for (String prefix : prefixes) {
+                if (mentions(argv[i], prefix)) {
+                    return true;
+                }
             }
         }
         return false;
