@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -192,21 +191,29 @@ public final class EmbeddedDogu implements AutoCloseable {
     }
 
     /**
-     * @return the volume's contents two levels deep, one path per line relative to the volume, sorted
-     *     (a cluster's own files collapsed to its directory)
+     * @return the volume's top-level entries, one per line, sorted; a directory holding a cluster in
+     *     {@code docker/} is shown with it, and the volume root's own cluster is named first
      */
     public String volumeListing() throws IOException {
-        try (Stream<Path> s = Files.walk(volume, 3)) {
-            return s.filter(p -> !p.equals(volume))
-                    .filter(p -> volume.relativize(p).getNameCount() == 1 || isAncestorOfCluster(p))
-                    .map(p -> volume.relativize(p) + (Files.isDirectory(p) ? "/" : ""))
-                    .sorted().collect(Collectors.joining("\n"));
+        StringBuilder out = new StringBuilder();
+        major(volume).ifPresent(m -> out.append("(the volume root is a PostgreSQL ").append(m).append(" cluster)\n"));
+        try (Stream<Path> s = Files.list(volume)) {
+            for (Path p : s.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (Files.isDirectory(p) && major(p.resolve("docker")).isPresent()) {
+                    out.append(name).append("/docker/  (PostgreSQL ").append(major(p.resolve("docker")).get())
+                            .append(" cluster)\n");
+                } else {
+                    out.append(name).append(Files.isDirectory(p) ? "/" : "").append('\n');
+                }
+            }
         }
+        return out.toString();
     }
 
-    private static boolean isAncestorOfCluster(Path p) {
-        return Files.isDirectory(p) && (Files.isRegularFile(p.resolve("PG_VERSION"))
-                || Files.isRegularFile(p.resolve("docker/PG_VERSION")));
+    private static java.util.Optional<String> major(Path dir) throws IOException {
+        Path v = dir.resolve("PG_VERSION");
+        return Files.isRegularFile(v) ? java.util.Optional.of(Files.readString(v).strip()) : java.util.Optional.empty();
     }
 
     @Override

@@ -35,7 +35,8 @@ class SafetyIT {
 
     @Test
     void abortAfterPostUpgradeMovesTheOldClusterBackAndClearsTheState() throws Exception {
-        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+        // Same path (an image that keeps PGDATA); VolumeLayoutIT does abort on the sibling and ancestor layouts.
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.FIXED)) {
             ClusterFingerprint before = prepare(dogu, false);
             dogu.cli(NEW).run("post-upgrade", FROM, TO).ok();
             assertThat(dogu.volume().resolve("data.previous-14")).isDirectory();
@@ -44,7 +45,7 @@ class SafetyIT {
             assertThat(abort.stderr()).contains("moved the old cluster back", "backup kept at");
             assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
             assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).isEmpty();
-            assertThat(root.resolve("data.previous-14")).doesNotExist();
+            assertThat(dogu.volume().resolve("data.previous-14")).doesNotExist();
             try (PostgresServer old = dogu.startServer(OLD)) {
                 assertThat(before.diff(ClusterFingerprint.of(old))).isEmpty();
             }
