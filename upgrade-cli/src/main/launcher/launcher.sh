@@ -377,6 +377,16 @@ du_as_owner() { # COMMAND ARGS...
   esac
 }
 
+# The same, replacing this (sub)shell: for the background pg_dumpall, so $! is the dump itself.
+du_exec_as_owner() { # COMMAND ARGS...
+  case $du_switch in
+    '') exec "$@" ;;
+    gosu | su-exec) exec "$du_switch" "$du_owner" "$@" ;;
+    setpriv) exec setpriv --reuid="$du_owner" --regid="$du_owner" --init-groups -- "$@" ;;
+    *) du_as_owner "$@"; exit ;;
+  esac
+}
+
 # --- the old cluster (RunningCluster, ReadOnlyGuard) ---------------------------------------------
 
 du_psql() { # SQL -> du_out; fails with DU-BACKUP naming WHAT
@@ -439,22 +449,25 @@ du_guard_off() {
 # --- leftovers of interrupted attempts -----------------------------------------------------------
 
 # Kills pg_dumpall/pg_dump processes whose command line names a *.partial file of this backup
-# directory: orphans of a killed earlier attempt (the lock is held, so no live attempt exists).
-du_kill_orphans() {
-  du_killed=
+# directory (PREFIX ... SUFFIX): orphans of a killed earlier attempt (the lock is held, so no live
+# attempt exists), or at exit this attempt's own dump.
+du_kill_writers() { # PREFIX SUFFIX
+  du_killed=""
   for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
     du_found=
-    for du_proc in /proc/[0-9]*; do
+    # one grep over every command line first (a few hundred processes on a busy host)
+    for du_proc in $(grep -l -F -e "$1" /proc/[0-9]*/cmdline 2>/dev/null); do
+      du_proc=${du_proc%/cmdline}
       du_pid=${du_proc#/proc/}
       [ "$du_pid" = "$$" ] && continue
       du_cmdline=$(tr '\0' '\n' <"$du_proc/cmdline" 2>/dev/null) || continue
-      case $du_cmdline in *"$du_backup_dir/cluster-"*.partial*) ;; *) continue ;; esac
+      case $du_cmdline in *"$1"*"$2"*) ;; *) continue ;; esac
       du_prog=$(printf '%s\n' "$du_cmdline" | sed -n 1p)
       case ${du_prog##*/} in pg_dumpall | pg_dump) ;; *) continue ;; esac
       [ "$(sed 's/.*) //' "$du_proc/stat" 2>/dev/null | cut -d' ' -f1)" = Z ] && continue
       du_found=1
       case " $du_killed " in *" $du_pid "*) continue ;; esac
-      du_log INFO "stopping ${du_prog##*/} (pid $du_pid) of an interrupted earlier attempt that still writes into $du_backup_dir"
+      du_log INFO "stopping ${du_prog##*/} (pid $du_pid), which still writes a file $1*$2"
       kill -9 "$du_pid" 2>/dev/null || du_log WARN "could not stop pid $du_pid; its file has another name than this attempt's"
       du_killed="$du_killed $du_pid"
     done
@@ -478,7 +491,7 @@ du_prepare_directory() {
     fi
   fi
   du_chown "$du_backup_dir"
-  du_kill_orphans
+  du_kill_writers "$du_backup_dir/cluster-" .partial
   for du_leftover in "$du_backup_dir"/*.partial; do
     [ -e "$du_leftover" ] || [ -L "$du_leftover" ] || continue
     du_log INFO "removing $du_leftover left by an interrupted earlier backup"
@@ -522,7 +535,10 @@ du_manifest_partial=""
 du_err_file=""
 # shellcheck disable=SC2317 # called from the EXIT trap
 du_on_exit() {
-  if [ -n "$du_dump_pid" ]; then kill -9 "$du_dump_pid" 2>/dev/null; fi
+  if [ -n "$du_dump_pid" ]; then
+    kill -9 "$du_dump_pid" 2>/dev/null
+    du_kill_writers "$du_partial" ""
+  fi
   if [ -n "$du_own_partials" ]; then
     rm -f "$du_partial" "$du_manifest_partial" "$du_err_file" 2>/dev/null
   fi
@@ -548,7 +564,10 @@ du_dump() {
   du_checkpoint pre-upgrade.before-dump
   du_log INFO "writing the backup with pg_dumpall $du_tool_version into $du_partial"
   # in the background, so that a TERM reaches the trap at once; fd 9 (the lock) is not inherited
-  du_as_owner pg_dumpall -w -f "$du_partial" 2>"$du_err_file" 9>&- </dev/null &
+  (
+    exec 9>&- </dev/null 2>"$du_err_file"
+    du_exec_as_owner pg_dumpall -w -f "$du_partial"
+  ) &
   du_dump_pid=$!
   wait "$du_dump_pid"
   du_rc=$?
