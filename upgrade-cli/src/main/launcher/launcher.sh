@@ -455,7 +455,9 @@ du_kill_writers() { # PREFIX SUFFIX
   du_killed=""
   for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
     du_found=
-    # one grep over every command line first (a few hundred processes on a busy host)
+    # one grep over every command line first (a few hundred processes on a busy host); the
+    # names it prints are /proc/<pid>/cmdline, words without spaces
+    # shellcheck disable=SC2013
     for du_proc in $(grep -l -F -e "$1" /proc/[0-9]*/cmdline 2>/dev/null); do
       du_proc=${du_proc%/cmdline}
       du_pid=${du_proc#/proc/}
