@@ -173,7 +173,7 @@ du_doguctl() {
   du_action=$1 du_key=$2
   shift 2
   du_err=$(mktemp) || du_fail DU-STATE "Cannot create a temporary file for doguctl's messages."
-  du_attempt=1
+  du_try_no=1
   for du_delay in 0.2 0.4 0.8 last; do
     if [ -n "$du_doguctl_timeout" ]; then
       du_out=$(timeout "$du_doguctl_timeout" doguctl "$@" 2>"$du_err" 9>&-)
@@ -182,16 +182,16 @@ du_doguctl() {
     fi
     du_rc=$?
     if [ "$du_rc" -eq 0 ]; then
-      [ "$du_attempt" -gt 1 ] && du_log INFO "doguctl could $du_action state key '$du_key' on attempt $du_attempt"
+      [ "$du_try_no" -gt 1 ] && du_log INFO "doguctl could $du_action state key '$du_key' on attempt $du_try_no"
       rm -f "$du_err"
       return 0
     fi
     du_last=$(du_last_line "$du_err")
     du_failure="exit code $du_rc${du_last:+, $du_last}"
     [ "$du_delay" = last ] && break
-    du_log WARN "doguctl could not $du_action state key '$du_key' (attempt $du_attempt of 4: $du_failure); retrying in ${du_delay#0.}00 ms"
+    du_log WARN "doguctl could not $du_action state key '$du_key' (attempt $du_try_no of 4: $du_failure); retrying in ${du_delay#0.}00 ms"
     du_sleep "$du_delay"
-    du_attempt=$((du_attempt + 1))
+    du_try_no=$((du_try_no + 1))
   done
   rm -f "$du_err"
   du_fail DU-STATE "doguctl could not $du_action state key '$du_key' (4 attempts; last: $du_failure). Check that the dogu's configuration store (etcd or the config volume) is reachable."
@@ -455,12 +455,12 @@ du_kill_writers() { # PREFIX SUFFIX
   du_killed=""
   for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
     du_found=
-    # one grep over every command line first (a few hundred processes on a busy host); the
-    # names it prints are /proc/<pid>/cmdline, words without spaces
-    # shellcheck disable=SC2013
-    for du_proc in $(grep -l -F -e "$1" /proc/[0-9]*/cmdline 2>/dev/null); do
-      du_proc=${du_proc%/cmdline}
+    for du_proc in /proc/[0-9]*; do
       du_pid=${du_proc#/proc/}
+      # the name first, with the 'read' builtin: no process is started for the hundreds of others
+      du_comm=
+      read -r du_comm 2>/dev/null <"$du_proc/comm" || continue
+      case $du_comm in pg_dumpall | pg_dump) ;; *) continue ;; esac
       [ "$du_pid" = "$$" ] && continue
       du_cmdline=$(tr '\0' '\n' <"$du_proc/cmdline" 2>/dev/null) || continue
       case $du_cmdline in *"$1"*"$2"*) ;; *) continue ;; esac
@@ -499,7 +499,7 @@ du_prepare_directory() {
     du_log INFO "removing $du_leftover left by an interrupted earlier backup"
     rm -rf "$du_leftover"
   done
-  du_probe="$du_backup_dir/.write-test.$du_attempt.partial"
+  du_probe="$du_backup_dir/.write-test.$du_attempt_id.partial"
   if ! (: >"$du_probe") 2>/dev/null; then
     du_fail DU-BACKUP "The backup directory $du_backup_dir is not writable (a file cannot be created in it). Fix its permissions or set DOGU_UPGRADE_BACKUP_DIR."
   fi
@@ -556,9 +556,9 @@ du_dump() {
   du_prepare_directory
   du_check_space
   du_target="$du_backup_dir/cluster-$du_from.sql"
-  du_partial="$du_target.$du_attempt.partial"
-  du_manifest_partial="$du_target.manifest.$du_attempt.partial"
-  du_err_file="$du_backup_dir/.pg_dumpall.$du_attempt.err.partial"
+  du_partial="$du_target.$du_attempt_id.partial"
+  du_manifest_partial="$du_target.manifest.$du_attempt_id.partial"
+  du_err_file="$du_backup_dir/.pg_dumpall.$du_attempt_id.err.partial"
   du_own_partials=1
   du_tool_version=$(pg_dumpall --version 2>/dev/null | sed -n 's/.*(PostgreSQL) \([0-9][0-9]*\(\.[0-9][0-9]*\)\{0,1\}\).*/\1/p' | sed -n 1p)
   [ -n "$du_tool_version" ] || du_fail DU-PROCESS "Cannot read the version of pg_dumpall: is it on PATH ($PATH)? Install the PostgreSQL client tools in the image."
@@ -675,7 +675,7 @@ du_pre_upgrade() {
 
   du_log INFO "no Java 17+ runtime found (JAVA or java on PATH): running the shell path of pre-upgrade"
   du_phase_started=$(date +%s)
-  du_attempt="$(date -u +%Y%m%dT%H%M%SZ)-$$"
+  du_attempt_id="$(date -u +%Y%m%dT%H%M%SZ)-$$"
   du_backup_dir=${DOGU_UPGRADE_BACKUP_DIR:-/var/lib/postgresql/backup}
   case $du_backup_dir in /*) ;; *) du_backup_dir=$PWD/$du_backup_dir ;; esac
   du_backup_dir=${du_backup_dir%/}
