@@ -494,7 +494,7 @@ du_prepare_directory() {
   fi
   du_chown "$du_backup_dir"
   du_kill_writers "$du_backup_dir/cluster-" .partial
-  for du_leftover in "$du_backup_dir"/*.partial; do
+  for du_leftover in "$du_backup_dir"/*.partial "$du_backup_dir"/.*.partial; do
     [ -e "$du_leftover" ] || [ -L "$du_leftover" ] || continue
     du_log INFO "removing $du_leftover left by an interrupted earlier backup"
     rm -rf "$du_leftover"

@@ -150,7 +150,7 @@ class ShellPreUpgradeIT {
                 assertThat(r.stderr()).contains("stopping pg_dumpall");
             }
             Thread.sleep(500); // an orphan that was not stopped would write again now
-            assertThat(partials(dogu)).as("no leftovers").isEmpty();
+            assertThat(partials(dogu)).as("no leftovers; the rerun logged:\n" + r.stderr()).isEmpty();
             assertThat(dumpSessions(old)).isZero();
             Path backup = assertPreUpgradeState(dogu, Store.DOGUCTL, true);
             assertBackupAndManifest(dogu, backup, old);
