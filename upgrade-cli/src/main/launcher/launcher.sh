@@ -37,6 +37,16 @@ du_java() {
   printf '%s\n' "$du_j"
 }
 
+# Installed as the dogu's hook (a name starting with 'pre-upgrade', e.g. /pre-upgrade.sh), the file is
+# called as the orchestrators call hooks: with FROM TO only.
+case ${0##*/} in
+  pre-upgrade*)
+    case ${1:-} in
+      pre-upgrade | post-upgrade | startup | abort | status | plan | migrations | help | -h | --help | -V | --version | '') ;;
+      *) set -- pre-upgrade "$@" ;;
+    esac ;;
+esac
+
 if du_java_bin=$(du_java); then
   # shellcheck disable=SC2086 # the options are a word list by design
   exec "$du_java_bin" ${DOGU_UPGRADE_JAVA_OPTS:--Xmx64m -XX:+UseSerialGC} -jar "$0" "$@"

@@ -288,6 +288,26 @@ final class ShellHookFixture implements AutoCloseable {
         return start(shell, env, args).await(300);
     }
 
+    /**
+     * Copies the one file into the old container as its hook {@code pre-upgrade.sh} and runs it the
+     * way orchestrators run hooks: {@code pre-upgrade.sh FROM TO}, no command name.
+     */
+    CliProcess.Result runInstalledHook(Shell shell, String from, String to) throws IOException, InterruptedException {
+        Path hook = root.resolve("pre-upgrade.sh");
+        Files.copy(oneFile(), hook, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        int n = ++runs;
+        Path out = logs.resolve(String.format("sh-%02d-hook.out", n));
+        Path err = logs.resolve(String.format("sh-%02d-hook.err", n));
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/setsid"));
+        cmd.addAll(shell.command);
+        cmd.addAll(List.of(hook.toString(), from, to));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(oldContainerEnvironment());
+        return new CliProcess.Started(pb.start(), out, err, shell + " pre-upgrade.sh " + from + " " + to).await(300);
+    }
+
     CliProcess.Result run(Shell shell, String... args) throws IOException, InterruptedException {
         return run(shell, oldContainerEnvironment(), args);
     }

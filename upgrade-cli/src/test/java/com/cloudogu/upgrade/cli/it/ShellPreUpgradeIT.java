@@ -56,7 +56,9 @@ class ShellPreUpgradeIT {
             ClusterFingerprint before = ClusterFingerprint.of(old);
             dogu.setState(StateKeys.PASSWORD, NEW_PASSWORD);
 
-            CliProcess.Result pre = dogu.run(shell, "pre-upgrade", FROM, TO).ok();
+            // busybox: as the Java CLI is called; dash: installed as the dogu's hook, called with FROM TO
+            CliProcess.Result pre = (shell == Shell.DASH ? dogu.runInstalledHook(shell, FROM, TO)
+                    : dogu.run(shell, "pre-upgrade", FROM, TO)).ok();
             assertThat(pre.stderr()).contains("running the shell path of pre-upgrade",
                     "full backup required: major-upgrade: PostgreSQL 14 -> 17").doesNotContain("[ERROR]");
             Path backup = assertPreUpgradeState(dogu, store, true);
