@@ -703,6 +703,15 @@ du_pre_upgrade() {
   trap 'exit 130' INT
   trap 'exit 129' HUP
   du_store_open
+  # Values that cannot be written later must not fail after the backup: check them first.
+  case $du_pgdata$du_backup_dir in
+    *"$du_nl"*) du_fail DU-USAGE "PGDATA and DOGU_UPGRADE_BACKUP_DIR must not contain line breaks. Nothing was changed." ;;
+  esac
+  if [ "$du_store" = file ]; then
+    for du_check in "$du_pgdata" "$du_backup_dir"; do
+      du_escape_value "$du_check" >/dev/null || du_fail DU-STATE "The path '$du_check' has characters outside printable ASCII, which the shell path does not write to the file state store $du_state_file. Use such paths with the doguctl store or with Java. Nothing was changed."
+    done
+  fi
   du_lock
 
   if [ "$du_to_major_num" -gt "$du_from_major_num" ]; then
