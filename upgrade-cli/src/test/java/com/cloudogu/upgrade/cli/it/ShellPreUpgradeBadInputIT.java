@@ -135,6 +135,43 @@ class ShellPreUpgradeBadInputIT {
         assertThat(line).startsWith("dogu-upgrade: error [DU-PROCESS]: 'status' needs a Java 17+ runtime");
     }
 
+    @Test
+    void pgdataHoldsNoCluster() throws Exception {
+        Path empty = Files.createDirectories(shared.resolve("empty-pgdata"));
+        shellOnly(11, "PGDATA holds no cluster", env -> env.put("PGDATA", empty.toString()), 3,
+                "[DU-PGDATA]: PGDATA " + empty + " holds no readable PostgreSQL cluster", "pre-upgrade", FROM, TO);
+    }
+
+    @Test
+    void pgdataIsNotTheRunningServersDataDirectory() throws Exception {
+        Path other = Files.createDirectories(shared.resolve("other-pgdata"));
+        Files.writeString(other.resolve("PG_VERSION"), "14\n");
+        shellOnly(12, "PGDATA is not the running server's data directory", env -> env.put("PGDATA", other.toString()), 3,
+                "[DU-PGDATA]: PGDATA " + other + " is not the data directory of the running server", "pre-upgrade",
+                FROM, TO);
+    }
+
+    @Test
+    void pluginBackupRulesCannotRunWithoutJava() throws Exception {
+        Path plugins = Files.createDirectories(shared.resolve("plugins"));
+        shellOnly(13, "DOGU_UPGRADE_PLUGINS set, no built-in rule requires a backup", env -> env.put(
+                "DOGU_UPGRADE_PLUGINS", plugins.toString()), 3, "[DU-DISCOVERY]: The plugins in " + plugins
+                + " may bring backup rules, which only Java can evaluate", "pre-upgrade", "14.17-5", "14.21-1");
+    }
+
+    private void shellOnly(int index, String what, Consumer<Map<String, String>> change, int exit, String fragment,
+                           String... args) throws Exception {
+        Map<String, String> env = environment(false);
+        change.accept(env);
+        CliProcess.Result shell = dogu.run(Shell.BUSYBOX, env, args);
+        assertNothingWritten(what);
+        String line = lastLine(shell);
+        TABLE.put(index, "| " + what + " | `dogu-upgrade " + String.join(" ", args) + "` | " + (what.contains("PLUGINS") ? "(runs the rules)" : "(not checked)") + " | "
+                + shell.exitCode() + " | " + line.replace("|", "\\|") + " |");
+        assertThat(shell.exitCode()).as(what + "\n" + shell.stderr()).isEqualTo(exit);
+        assertThat(line).contains(fragment);
+    }
+
     private static Map<String, String> environment(boolean java) {
         return new HashMap<>(java ? dogu.oldContainerEnvironmentWithJava() : dogu.oldContainerEnvironment());
     }
