@@ -163,7 +163,7 @@ du_store_open() {
     '')
       du_fail DU-USAGE "No state store given: use 'doguctl' or 'file:/path/state.properties'." ;;
     doguctl)
-      command -v doguctl >/dev/null 2>&1 || du_fail DU-USAGE "Cannot use the state store 'doguctl': The state store 'doguctl' needs the doguctl program, but it is not on PATH ($PATH). Run dogu-upgrade inside the dogu container, or use the state store file:/path."
+      command -v doguctl >/dev/null 2>&1 || du_fail DU-USAGE "Cannot use the state store 'doguctl': The state store 'doguctl' needs the doguctl program, but it is not on PATH (${PATH:-}). Run dogu-upgrade inside the dogu container, or use the state store file:/path."
       du_doguctl_timeout=
       if timeout 5 true 2>/dev/null; then du_doguctl_timeout=60; fi ;;
     file:*)
@@ -305,9 +305,11 @@ du_lock() {
   du_lock_parent=$(dirname "$du_lock_file")
   mkdir -p "$du_lock_parent" 2>/dev/null
   if command -v flock >/dev/null 2>&1; then
-    if ! exec 9>>"$du_lock_file"; then
+    # tried in a subshell first: a failed redirection of 'exec' would end the shell without a word
+    if ! (: >>"$du_lock_file") 2>/dev/null; then
       du_fail DU-LOCKED "Cannot open the lock file $du_lock_file. Set DOGU_UPGRADE_LOCK_FILE to a writable path outside the data volume."
     fi
+    exec 9>>"$du_lock_file"
     flock -n 9 || du_locked "$du_lock_file"
     return
   fi
@@ -365,7 +367,7 @@ du_find_switch() {
   elif command -v su >/dev/null 2>&1; then
     du_switch=su
   else
-    du_fail DU-PROCESS "Cannot run 'pg_dumpall' as user '$du_owner': none of gosu, su-exec, setpriv, runuser or su is on PATH ($PATH). Install one of them in the image or run dogu-upgrade as '$du_owner'."
+    du_fail DU-PROCESS "Cannot run 'pg_dumpall' as user '$du_owner': none of gosu, su-exec, setpriv, runuser or su is on PATH (${PATH:-}). Install one of them in the image or run dogu-upgrade as '$du_owner'."
   fi
 }
 
@@ -571,7 +573,7 @@ du_dump() {
   du_err_file="$du_backup_dir/.pg_dumpall.$du_attempt_id.err.partial"
   du_own_partials=1
   du_tool_version=$(pg_dumpall --version 2>/dev/null | sed -n 's/.*(PostgreSQL) \([0-9][0-9]*\(\.[0-9][0-9]*\)\{0,1\}\).*/\1/p' | sed -n 1p)
-  [ -n "$du_tool_version" ] || du_fail DU-PROCESS "Cannot read the version of pg_dumpall: is it on PATH ($PATH)? Install the PostgreSQL client tools in the image."
+  [ -n "$du_tool_version" ] || du_fail DU-PROCESS "Cannot read the version of pg_dumpall: is it on PATH (${PATH:-})? Install the PostgreSQL client tools in the image."
   du_t0=$(date +%s)
   du_checkpoint pre-upgrade.before-dump
   du_log INFO "writing the backup with pg_dumpall $du_tool_version into $du_partial"
@@ -742,7 +744,9 @@ du_pre_upgrade() {
     esac
     du_find_switch
     du_cluster_facts
-    if [ "$(cd -P "$du_pgdata" 2>/dev/null && pwd)" != "$(cd -P "$du_server_data" 2>/dev/null && pwd)" ]; then
+    du_here=$(cd -P "$du_pgdata" 2>/dev/null && pwd) || du_here=""
+    du_there=$(cd -P "$du_server_data" 2>/dev/null && pwd) || du_there=""
+    if [ -z "$du_here" ] || [ "$du_here" != "$du_there" ]; then
       du_fail DU-PGDATA "PGDATA $du_pgdata is not the data directory of the running server ($du_server_data). Set PGDATA to the old cluster's data directory. Nothing was changed."
     fi
     if [ "${DOGU_UPGRADE_READ_ONLY_DURING_BACKUP:-false}" = true ]; then
