@@ -172,6 +172,15 @@ final class ShellHookFixture implements AutoCloseable {
         executable(doguctlDir.resolve("doguctl"), DOGUCTL);
     }
 
+    /**
+     * Replaces gosu by {@code su} as the only way to switch users (Gen C images: Alpine's busybox
+     * has {@code su}; here util-linux's stands in for it).
+     */
+    void offerOnlySu() throws IOException {
+        Files.delete(image.resolve("gosu"));
+        Files.createSymbolicLink(image.resolve("su"), Path.of("/usr/bin/su"));
+    }
+
     /** Makes {@code flock} available to the hook, as Alpine's busybox has it. */
     void offerFlock() throws IOException {
         Files.createSymbolicLink(image.resolve("flock"), Path.of("/usr/bin/flock"));

@@ -42,13 +42,17 @@ class ShellPreUpgradeIT {
     static final String TO = "17.6-0";
     private static final String NEW_PASSWORD = "n3w 'super' \"secret\"";
 
-    @ParameterizedTest(name = "{0}, state in {1}, layout {2}")
-    @CsvSource({"BUSYBOX, DOGUCTL, SAME", "DASH, FILE, SAME"})
+    @ParameterizedTest(name = "{0}, state in {1}, layout {2}, user switch {3}")
+    @CsvSource({"BUSYBOX, DOGUCTL, SAME, gosu", "DASH, FILE, SAME, gosu", "BUSYBOX, DOGUCTL, SAME, su"})
     void theShellPathWritesABackupThatTheJavaPostUpgradeRestoresIdentically(Shell shell, Store store, Layout layout,
-                                                                           @TempDir Path root) throws Exception {
+                                                                           String userSwitch, @TempDir Path root)
+            throws Exception {
         try (ShellHookFixture dogu = ShellHookFixture.in(root, layout, store)) {
             if (shell == Shell.DASH) {
                 dogu.offerFlock(); // as Alpine's busybox: the lock is then flock, else a pid directory
+            }
+            if (userSwitch.equals("su")) {
+                dogu.offerOnlySu();
             }
             PostgresServer old = dogu.startOldServer(OLD_SERVER);
             SampleData.load(old);
@@ -163,6 +167,32 @@ class ShellPreUpgradeIT {
                 + " | killed, pre-upgrade re-run at once" + (wholeGroup ? "" : "; the rerun stops the orphans")
                 + " | post-upgrade + startup with Java, data identical, no `*.partial` left | pass ("
                 + (System.nanoTime() - t0) / 1_000_000_000 + " s) |");
+    }
+
+    /** A TERM to the shell (an orchestrator giving up) stops the dump and leaves nothing behind. */
+    @Test
+    void aTermDuringPgDumpallStopsTheDumpAndLeavesNothing(@TempDir Path root) throws Exception {
+        try (ShellHookFixture dogu = ShellHookFixture.in(root, Layout.SAME, Store.DOGUCTL)) {
+            PostgresServer old = dogu.startOldServer(OLD_SERVER);
+            SampleData.load(old);
+            try (Connection blocker = old.connect(SampleData.INVENTORY_DATABASE)) {
+                blocker.setAutoCommit(false);
+                try (Statement s = blocker.createStatement()) {
+                    s.execute("LOCK TABLE public.items IN ACCESS EXCLUSIVE MODE");
+                }
+                CliProcess.Started hook = dogu.start(Shell.DASH, dogu.oldContainerEnvironment(), "pre-upgrade", FROM, TO);
+                awaitDumpWaitingForLock(old, hook);
+                Process term = new ProcessBuilder("kill", "-TERM", Long.toString(hook.process().pid())).start();
+                assertThat(term.waitFor()).isZero();
+                CliProcess.Result r = hook.await(60);
+                assertThat(r.exitCode()).as(r.stderr()).isEqualTo(143);
+                assertThat(dumpSessions(old)).as("pg_dump stopped").isZero();
+                blocker.rollback();
+            }
+            assertThat(partials(dogu)).isEmpty();
+            assertThat(dogu.doguctlWrites()).isEmpty();
+            assertThat(dogu.lockFile().resolveSibling(dogu.lockFile().getFileName() + ".d")).doesNotExist();
+        }
     }
 
     /** SIGKILL to the hook's process group at each step boundary of the shell path, then a rerun. */
