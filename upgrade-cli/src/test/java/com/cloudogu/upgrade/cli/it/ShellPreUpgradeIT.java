@@ -158,6 +158,7 @@ class ShellPreUpgradeIT {
             }
             Thread.sleep(500); // an orphan that was not stopped would write again now
             assertThat(partials(dogu)).as("no leftovers; the rerun logged:\n" + r.stderr()).isEmpty();
+            assertThat(writers(dogu)).as("no orphan left").isEmpty();
             assertThat(dumpSessions(old)).isZero();
             Path backup = assertPreUpgradeState(dogu, Store.DOGUCTL, true);
             assertBackupAndManifest(dogu, backup, old);
@@ -186,7 +187,7 @@ class ShellPreUpgradeIT {
                 assertThat(term.waitFor()).isZero();
                 CliProcess.Result r = hook.await(60);
                 assertThat(r.exitCode()).as(r.stderr()).isEqualTo(143);
-                assertThat(dumpSessions(old)).as("pg_dump stopped").isZero();
+                assertThat(writers(dogu)).as("pg_dumpall and pg_dump stopped").isEmpty();
                 blocker.rollback();
             }
             assertThat(partials(dogu)).isEmpty();
@@ -258,6 +259,20 @@ class ShellPreUpgradeIT {
     private static int dumpSessions(PostgresServer old) throws Exception {
         return Integer.parseInt(old.queryValue("postgres", "SELECT count(*) FROM pg_stat_activity"
                 + " WHERE application_name IN ('pg_dump', 'pg_dumpall') AND wait_event_type = 'Lock'"));
+    }
+
+    /** @return the command lines of processes that name a file in the backup directory */
+    private static List<String> writers(ShellHookFixture dogu) throws IOException {
+        String dir = dogu.backupDirectory().toString();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("[0-9]+")).map(p -> {
+                try {
+                    return new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+                } catch (IOException e) {
+                    return "";
+                }
+            }).filter(c -> c.contains(dir) && c.contains("pg_dump")).toList();
+        }
     }
 
     private static List<Path> partials(ShellHookFixture dogu) throws IOException {
