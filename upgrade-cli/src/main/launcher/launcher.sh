@@ -251,7 +251,8 @@ du_state_get() { # KEY -> du_value, returns 1 if unset
   du_line=$(grep "^$1=" "$du_tmp" | tail -n 1)
   rm -f "$du_tmp"
   [ -n "$du_line" ] || return 1
-  du_value=$(printf '%s' "${du_line#*=}" | sed -e 's/\\t/	/g' -e 's/\\\(.\)/\1/g')
+  # \X -> X; enough for the keys read here (user names: checked by the caller)
+  du_value=$(printf '%s' "${du_line#*=}" | sed -e 's/\\\(.\)/\1/g')
 }
 
 du_state_set() { # KEY VALUE
