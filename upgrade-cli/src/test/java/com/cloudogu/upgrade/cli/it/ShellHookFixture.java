@@ -191,6 +191,10 @@ final class ShellHookFixture implements AutoCloseable {
         return running;
     }
 
+    PostgresServer oldServer() {
+        return running;
+    }
+
     void stopOldServer() {
         if (running != null) {
             running.close();

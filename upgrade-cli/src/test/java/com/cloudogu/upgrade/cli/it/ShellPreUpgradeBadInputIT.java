@@ -86,6 +86,19 @@ class ShellPreUpgradeBadInputIT {
     }
 
     @Test
+    void aFailedBackupLiftsTheReadOnlyGuard() throws Exception {
+        Path file = shared.resolve("not-a-directory-either");
+        Files.writeString(file, "a file where the backup directory should be");
+        CliProcess.Result shell = compare(14, "backup fails with the read-only guard on (the guard is lifted again)", env -> {
+            env.put("DOGU_UPGRADE_BACKUP_DIR", file.toString());
+            env.put("DOGU_UPGRADE_READ_ONLY_DURING_BACKUP", "true");
+        }, true, 3, "pre-upgrade", FROM, TO);
+        assertThat(dogu.oldServer().queryValue("postgres", "SELECT current_setting('default_transaction_read_only')"))
+                .as("the old cluster accepts writes again").isEqualTo("off");
+        assertThat(shell.stderr()).contains("old cluster is read-only from now on", "old cluster accepts writes again");
+    }
+
+    @Test
     void noSpaceForTheBackup() throws Exception {
         Path tiny = Files.createDirectories(shared.resolve("tiny"));
         run("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", tiny.toString());
@@ -176,18 +189,21 @@ class ShellPreUpgradeBadInputIT {
         return new HashMap<>(java ? dogu.oldContainerEnvironmentWithJava() : dogu.oldContainerEnvironment());
     }
 
-    private void compare(int index, String what, Consumer<Map<String, String>> change, boolean sameLine, int exit,
-                         String... args) throws Exception {
+    private CliProcess.Result compare(int index, String what, Consumer<Map<String, String>> change, boolean sameLine,
+                                      int exit, String... args) throws Exception {
         Map<String, String> withJava = environment(true);
         change.accept(withJava);
         CliProcess.Result java = dogu.run(Shell.BUSYBOX, withJava, args);
         assertNothingWritten(what + " (Java)");
+        assertThat(dogu.oldServer().queryValue("postgres", "SELECT current_setting('default_transaction_read_only')"))
+                .as(what + " (Java): read-only guard lifted").isEqualTo("off");
         Map<String, String> withoutJava = environment(false);
         change.accept(withoutJava);
         CliProcess.Result shell = dogu.run(Shell.BUSYBOX, withoutJava, args);
         assertThat(shell.stderr()).as(what + ": took the shell path").doesNotContain("[INFO] PreUpgradePhase");
         assertNothingWritten(what + " (shell)");
         record(index, what, java, shell, sameLine, exit);
+        return shell;
     }
 
     private static void record(int index, String what, CliProcess.Result java, CliProcess.Result shell,
