@@ -171,8 +171,9 @@ class ShellPreUpgradeIT {
     }
 
     /** A TERM to the shell (an orchestrator giving up) stops the dump and leaves nothing behind. */
-    @Test
-    void aTermDuringPgDumpallStopsTheDumpAndLeavesNothing(@TempDir Path root) throws Exception {
+    @ParameterizedTest(name = "under {0}")
+    @CsvSource({"BUSYBOX", "DASH"})
+    void aTermDuringPgDumpallStopsTheDumpAndLeavesNothing(Shell shell, @TempDir Path root) throws Exception {
         try (ShellHookFixture dogu = ShellHookFixture.in(root, Layout.SAME, Store.DOGUCTL)) {
             PostgresServer old = dogu.startOldServer(OLD_SERVER);
             SampleData.load(old);
@@ -181,7 +182,7 @@ class ShellPreUpgradeIT {
                 try (Statement s = blocker.createStatement()) {
                     s.execute("LOCK TABLE public.items IN ACCESS EXCLUSIVE MODE");
                 }
-                CliProcess.Started hook = dogu.start(Shell.DASH, dogu.oldContainerEnvironment(), "pre-upgrade", FROM, TO);
+                CliProcess.Started hook = dogu.start(shell, dogu.oldContainerEnvironment(), "pre-upgrade", FROM, TO);
                 awaitDumpWaitingForLock(old, hook);
                 Process term = new ProcessBuilder("kill", "-TERM", Long.toString(hook.process().pid())).start();
                 assertThat(term.waitFor()).isZero();
