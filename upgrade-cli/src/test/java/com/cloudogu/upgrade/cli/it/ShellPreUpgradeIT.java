@@ -164,7 +164,7 @@ class ShellPreUpgradeIT {
             assertBackupAndManifest(dogu, backup, old);
             finishWithJavaAndCompare(dogu, before);
         }
-        FAULTS.put((wholeGroup ? "1a " : "1b ") + victim, "| in the middle of `pg_dumpall` (busybox sh), SIGKILL to " + victim
+        FAULTS.put((wholeGroup ? "0b " : "0c ") + victim, "| in the middle of `pg_dumpall` (busybox sh), SIGKILL to " + victim
                 + " | killed, pre-upgrade re-run at once" + (wholeGroup ? "" : "; the rerun stops the orphans")
                 + " | post-upgrade + startup with Java, data identical, no `*.partial` left | pass ("
                 + (System.nanoTime() - t0) / 1_000_000_000 + " s) |");
