@@ -264,25 +264,43 @@ du_state_set() { # KEY VALUE
     return
   fi
   du_escaped=$(du_escape_value "$2") || du_fail DU-STATE "Cannot write state key '$1' to $du_state_file: its value has characters outside printable ASCII, which the shell path does not write to the file store. Use a path of printable ASCII characters."
-  du_dir=$(dirname "$du_state_file")
-  mkdir -p "$du_dir" || du_fail DU-STATE "Could not create the directory of state file $du_state_file."
   du_entries=$(mktemp) || du_fail DU-STATE "Cannot create a temporary file to write $du_state_file."
   du_state_entries "$du_entries"
+  du_rewrite_state "$du_entries" "$1" "$1=$du_escaped"
+  rm -f "$du_entries"
+}
+
+# Writes the state file: ENTRIES without KEY, plus LINE if not empty; sorted, checksummed, renamed.
+du_rewrite_state() { # ENTRIES KEY LINE
+  du_dir=$(dirname "$du_state_file")
+  mkdir -p "$du_dir" || du_fail DU-STATE "Could not create the directory of state file $du_state_file."
   du_new="$du_dir/.$(basename "$du_state_file").$$.tmp"
   if ! (
     umask 077
     {
       echo "# dogu-upgrade state store, format 1"
-      { grep -v "^$1=" "$du_entries"; printf '%s=%s\n' "$1" "$du_escaped"; } | LC_ALL=C sort -t= -k1,1
+      { grep -v "^$2=" "$1"; [ -z "$3" ] || printf '%s\n' "$3"; } | LC_ALL=C sort -t= -k1,1
     } >"$du_new.body" &&
       { cat "$du_new.body"; printf '# sha256 %s\n' "$(sha256sum <"$du_new.body" | cut -c1-64)"; } >"$du_new" &&
       rm -f "$du_new.body" && du_sync "$du_new" && mv -f "$du_new" "$du_state_file"
   ); then
-    rm -f "$du_new" "$du_new.body" "$du_entries"
+    rm -f "$du_new" "$du_new.body" "$1"
     du_fail DU-STATE "Could not write state file $du_state_file. Check that its directory is writable."
   fi
-  rm -f "$du_entries"
   du_sync "$du_dir"
+}
+
+du_state_remove() { # KEY
+  if [ "$du_store" = doguctl ]; then
+    du_doguctl remove "$1" config --rm "$1"
+    return
+  fi
+  du_entries=$(mktemp) || du_fail DU-STATE "Cannot create a temporary file to write $du_state_file."
+  du_state_entries "$du_entries"
+  if grep -q "^$1=" "$du_entries"; then
+    du_rewrite_state "$du_entries" "$1" ""
+  fi
+  rm -f "$du_entries"
 }
 
 # fsync of one file or directory where sync takes arguments (busybox, coreutils), else of everything.
@@ -627,9 +645,11 @@ du_dump() {
       du_manifest_line cluster.ctype "$du_ctype"
       du_manifest_line cluster.dataChecksums "$du_checksums"
       du_manifest_line sourceClusterBytes "$du_size"
-      du_manifest_line oldCluster.path "$du_pgdata"
-      du_manifest_line oldCluster.major "$du_pg_version"
-      du_manifest_line oldCluster.owner "$du_pgdata_owner"
+      if [ -n "$du_old_cluster" ]; then
+        du_manifest_line oldCluster.path "$du_pgdata"
+        du_manifest_line oldCluster.major "$du_pg_version"
+        du_manifest_line oldCluster.owner "$du_pgdata_owner"
+      fi
     } >"$du_manifest_partial"
   ) || ! du_chown "$du_manifest_partial" || ! du_sync "$du_manifest_partial" ||
     ! mv -f "$du_partial" "$du_target" || ! mv -f "$du_manifest_partial" "$du_target.manifest"; then
@@ -729,14 +749,21 @@ du_pre_upgrade() {
   fi
 
   # The old cluster: its path, major and owner go into the state and the manifest.
-  if [ ! -r "$du_pgdata/PG_VERSION" ]; then
-    du_fail DU-PGDATA "PGDATA $du_pgdata holds no readable PostgreSQL cluster (PG_VERSION is missing). Set PGDATA to the old cluster's data directory. Nothing was changed."
+  # As the Java phase (OldCluster.inspect): no PG_VERSION is a warning, and no old path is recorded.
+  du_old_cluster=""
+  if [ -f "$du_pgdata/PG_VERSION" ]; then
+    du_old_cluster=1
+    du_pg_version=$(sed -n 1p "$du_pgdata/PG_VERSION" | tr -d ' \r') ||
+      du_fail DU-PGDATA "Cannot read the cluster in $du_pgdata: PG_VERSION is not readable."
+    du_pgdata_owner=$(stat -c %U "$du_pgdata" 2>/dev/null) || du_pgdata_owner=""
+    du_log INFO "old cluster: PostgreSQL $du_pg_version in $du_pgdata (owner $du_pgdata_owner)"
+    # beyond the Java phase: a FROM of another major would name and decide the backup wrongly
+    if [ "$du_pg_version" != "$du_from_major" ]; then
+      du_fail DU-PGDATA "PGDATA $du_pgdata holds a PostgreSQL $du_pg_version cluster, but $du_from is a PostgreSQL $du_from_major image. Check FROM and PGDATA. Nothing was changed."
+    fi
+  else
+    du_log WARN "PGDATA $du_pgdata holds no cluster (no PG_VERSION); post-upgrade will not find the old cluster unless it is at the new image's PGDATA"
   fi
-  du_pg_version=$(sed -n 1p "$du_pgdata/PG_VERSION" | tr -d ' \r')
-  if [ "$du_pg_version" != "$du_from_major" ]; then
-    du_fail DU-PGDATA "PGDATA $du_pgdata holds a PostgreSQL $du_pg_version cluster, but $du_from is a PostgreSQL $du_from_major image. Check FROM and PGDATA. Nothing was changed."
-  fi
-  du_pgdata_owner=$(stat -c %U "$du_pgdata" 2>/dev/null) || du_pgdata_owner=
 
   if [ -n "$du_backup" ]; then
     if du_state_get user && [ -n "$(printf '%s' "$du_value" | tr -d '[:space:]')" ]; then du_owner=$du_value; else du_owner=postgres; fi
@@ -747,7 +774,8 @@ du_pre_upgrade() {
     du_cluster_facts
     du_here=$(cd -P "$du_pgdata" 2>/dev/null && pwd) || du_here=""
     du_there=$(cd -P "$du_server_data" 2>/dev/null && pwd) || du_there=""
-    if [ -z "$du_here" ] || [ "$du_here" != "$du_there" ]; then
+    # beyond the Java phase: never record another directory as the old cluster
+    if [ -n "$du_old_cluster" ] && { [ -z "$du_here" ] || [ "$du_here" != "$du_there" ]; }; then
       du_fail DU-PGDATA "PGDATA $du_pgdata is not the data directory of the running server ($du_server_data). Set PGDATA to the old cluster's data directory. Nothing was changed."
     fi
     if [ "${DOGU_UPGRADE_READ_ONLY_DURING_BACKUP:-false}" = true ]; then
@@ -761,7 +789,11 @@ du_pre_upgrade() {
     du_guard_on= # from here on the guard stays, as in the Java phase
   fi
 
-  du_state_set migration_old_pgdata "$du_pgdata"
+  if [ -n "$du_old_cluster" ]; then
+    du_state_set migration_old_pgdata "$du_pgdata"
+  else
+    du_state_remove migration_old_pgdata
+  fi
   if [ -n "$du_backup" ]; then
     du_state_set migration_backup_path "$du_target"
     du_checkpoint pre-upgrade.backup-path-recorded

@@ -159,10 +159,10 @@ class ShellPreUpgradeBadInputIT {
     }
 
     @Test
-    void pgdataHoldsNoCluster() throws Exception {
-        Path empty = Files.createDirectories(shared.resolve("empty-pgdata"));
-        shellOnly(11, "PGDATA holds no cluster", env -> env.put("PGDATA", empty.toString()), 3,
-                "[DU-PGDATA]: PGDATA " + empty + " holds no readable PostgreSQL cluster", "pre-upgrade", FROM, TO);
+    void fromNamesAnotherMajorThanTheCluster() throws Exception {
+        shellOnly(11, "FROM names another major than the cluster in PGDATA", env -> { }, 3,
+                "[DU-PGDATA]: PGDATA " + dogu.oldData() + " holds a PostgreSQL 14 cluster, but 12.22-1 is a PostgreSQL 12"
+                        + " image", "pre-upgrade", "12.22-1", TO);
     }
 
     @Test

@@ -90,6 +90,23 @@ class ShellPreUpgradeIT {
         }
     }
 
+    /** As the Java phase: PGDATA without a cluster is a warning, and no old cluster path is recorded. */
+    @Test
+    void aPgdataWithoutClusterIsReportedAndNoOldPathIsRecorded(@TempDir Path root) throws Exception {
+        try (ShellHookFixture dogu = ShellHookFixture.in(root, Layout.SAME, Store.FILE)) {
+            dogu.startOldServer(OLD_SERVER);
+            dogu.setState("migration_old_pgdata", "/stale/path/of/an/earlier/run");
+            java.util.Map<String, String> env = new java.util.HashMap<>(dogu.oldContainerEnvironment());
+            Path empty = Files.createDirectories(root.resolve("empty"));
+            env.put("PGDATA", empty.toString());
+            CliProcess.Result r = dogu.run(Shell.BUSYBOX, env, "pre-upgrade", "14.17-5", "14.21-1").ok();
+            assertThat(r.stderr()).contains("PGDATA " + empty + " holds no cluster (no PG_VERSION)");
+            assertThat(dogu.state("migration_old_pgdata")).isEmpty();
+            assertThat(dogu.state(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
+            assertThat(dogu.state(StateKeys.LOCAL_STATE)).contains(StateKeys.UPGRADING);
+        }
+    }
+
     @Test
     void fromEqualsToDoesNothingAndWritesNothing(@TempDir Path root) throws Exception {
         try (ShellHookFixture dogu = ShellHookFixture.in(root, Layout.SAME, Store.DOGUCTL)) {
