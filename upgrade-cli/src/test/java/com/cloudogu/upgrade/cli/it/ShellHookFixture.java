@@ -26,15 +26,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class ShellHookFixture implements AutoCloseable {
 
-    /** Where the old and the new image keep PGDATA on the volume. */
+    /**
+     * Where the old and the new image keep PGDATA on the volume ({@code {old}}/{@code {new}}: the
+     * PostgreSQL majors of the two images). Only {@link #SAME} works with this branch's Java
+     * post-upgrade; the others need the volume-layout support of main (a trial merge passes with
+     * them): switch the tests' parameter lists after merging.
+     */
     enum Layout {
-        /**
-         * Old and new PGDATA are the same directory (what this branch's Java post-upgrade supports).
-         * Once the new layouts are supported, add e.g. {@code ROOT_TO_DOCKER} (old: the volume
-         * root, new: {@code <vol>/17/docker}) and {@code DOCKER_TO_DOCKER} ({@code <vol>/14/docker}
-         * to {@code <vol>/17/docker}) here and to the tests' parameter lists.
-         */
-        SAME("data", "data");
+        /** Old and new PGDATA are the same directory. */
+        SAME("data", "data"),
+        /** A release before 14.21-0 (PGDATA = the volume root) to one from 14.21-0 on. */
+        ROOT_TO_DOCKER("", "{new}/docker"),
+        /** Both from 14.21-0 on: sibling directories. */
+        DOCKER_TO_DOCKER("{old}/docker", "{new}/docker");
 
         private final String oldData;
         private final String newData;
@@ -44,12 +48,9 @@ final class ShellHookFixture implements AutoCloseable {
             this.newData = newData;
         }
 
-        Path oldData(Path volume) {
-            return oldData.isEmpty() ? volume : volume.resolve(oldData);
-        }
-
-        Path newData(Path volume) {
-            return newData.isEmpty() ? volume : volume.resolve(newData);
+        private static Path resolve(Path volume, String pattern, String oldMajor, String newMajor) {
+            String p = pattern.replace("{old}", oldMajor).replace("{new}", newMajor);
+            return p.isEmpty() ? volume : volume.resolve(p);
         }
     }
 
@@ -112,6 +113,8 @@ final class ShellHookFixture implements AutoCloseable {
     private final Path root;
     private final Path volume;
     private final Layout layout;
+    private final String oldMajor;
+    private final String newMajor;
     private final Store store;
     private final Path logs;
     private final Path busybox;
@@ -120,9 +123,11 @@ final class ShellHookFixture implements AutoCloseable {
     private PostgresServer running;
     private int runs;
 
-    private ShellHookFixture(Path root, Layout layout, Store store) throws IOException {
+    private ShellHookFixture(Path root, Layout layout, Store store, String oldMajor, String newMajor) throws IOException {
         this.root = root;
         this.layout = layout;
+        this.oldMajor = oldMajor;
+        this.newMajor = newMajor;
         this.store = store;
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         this.volume = Files.createDirectories(root.resolve("volume"));
@@ -137,8 +142,15 @@ final class ShellHookFixture implements AutoCloseable {
         executable(doguctlDir.resolve("doguctl"), DOGUCTL);
     }
 
+    /** A 14 -> 17 upgrade's volume. */
     static ShellHookFixture in(Path root, Layout layout, Store store) throws IOException {
-        return new ShellHookFixture(root, layout, store);
+        return in(root, layout, store, "14", "17");
+    }
+
+    /** @param oldMajor the old image's PostgreSQL major @param newMajor the new image's */
+    static ShellHookFixture in(Path root, Layout layout, Store store, String oldMajor, String newMajor)
+            throws IOException {
+        return new ShellHookFixture(root, layout, store, oldMajor, newMajor);
     }
 
     private static List<String> busyboxApplets() throws IOException {
@@ -203,11 +215,11 @@ final class ShellHookFixture implements AutoCloseable {
     }
 
     Path oldData() {
-        return layout.oldData(volume);
+        return Layout.resolve(volume, layout.oldData, oldMajor, newMajor);
     }
 
     Path newData() {
-        return layout.newData(volume);
+        return Layout.resolve(volume, layout.newData, oldMajor, newMajor);
     }
 
     Path backupDirectory() {
