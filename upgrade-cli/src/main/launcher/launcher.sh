@@ -1,5 +1,828 @@
 #!/bin/sh
 # dogu-upgrade: this file is a shell launcher followed by the executable jar, so one file is all an
-# old container needs for pre-upgrade (plus a Java 17 runtime). Java reads the jar from the end of
-# the file and ignores these lines.
-exec "${JAVA:-java}" ${DOGU_UPGRADE_JAVA_OPTS:--Xmx64m -XX:+UseSerialGC} -jar "$0" "$@"
+# old container needs for pre-upgrade. Java reads the jar from the end of the file and ignores these
+# lines; the shell never reads past the 'exit' at the end of this text.
+#
+# With a Java 17+ runtime (JAVA, or java on PATH) every command runs the Java CLI. Without one (no
+# released dogu image has Java: busybox ash, musl, the old PostgreSQL, doguctl), 'pre-upgrade FROM TO'
+# runs the POSIX shell path below, which keeps the Java pre-upgrade's contract (arguments, one-line
+# errors, exit codes, backup file and manifest, state keys and their order); every other command
+# fails with one line and exit code 3. It needs nothing but POSIX sh, busybox applets, the old
+# PostgreSQL's client programs, doguctl (or the file state store) and, as root, gosu, su-exec,
+# setpriv (util-linux), runuser or su. See README "pre-upgrade without Java".
+# shellcheck shell=sh
+
+# --- Java ---------------------------------------------------------------------------------------
+
+# Prints the Java runtime to use if it is version 17 or newer; fails otherwise. Reads the runtime's
+# 'release' file (no JVM start); runs 'java -version' only when that file is missing.
+du_java() {
+  du_j=${JAVA:-java}
+  case $du_j in
+    */*) [ -x "$du_j" ] || return 1 ;;
+    *) du_j=$(command -v "$du_j" 2>/dev/null) || return 1
+       case $du_j in /*) ;; *) return 1 ;; esac ;;
+  esac
+  du_real=$(readlink -f "$du_j" 2>/dev/null) || du_real=$du_j
+  du_v=
+  if [ -r "${du_real%/bin/*}/release" ]; then
+    du_v=$(sed -n 's/^JAVA_VERSION="\([^"]*\)".*/\1/p' "${du_real%/bin/*}/release" 2>/dev/null)
+  fi
+  if [ -z "$du_v" ]; then
+    du_v=$("$du_j" -version 2>&1 | sed -n 's/.* version "\([^"]*\)".*/\1/p' | sed -n 1p)
+  fi
+  case $du_v in 1.*) du_v=${du_v#1.} ;; esac
+  du_v=${du_v%%[!0-9]*}
+  [ -n "$du_v" ] && [ "$du_v" -ge 17 ] 2>/dev/null || return 1
+  printf '%s\n' "$du_j"
+}
+
+# Installed as the dogu's hook (a name starting with 'pre-upgrade', e.g. /pre-upgrade.sh), the file is
+# called as the orchestrators call hooks: with FROM TO only.
+case ${0##*/} in
+  pre-upgrade*)
+    case ${1:-} in
+      pre-upgrade | post-upgrade | startup | abort | status | plan | migrations | help | -h | --help | -V | --version | '') ;;
+      *) set -- pre-upgrade "$@" ;;
+    esac ;;
+esac
+
+if du_java_bin=$(du_java); then
+  # shellcheck disable=SC2086 # the options are a word list by design
+  exec "$du_java_bin" ${DOGU_UPGRADE_JAVA_OPTS:--Xmx64m -XX:+UseSerialGC} -jar "$0" "$@"
+fi
+
+# --- shell path: logging and errors -------------------------------------------------------------
+
+set -u
+du_nl='
+'
+du_phase_started=
+
+du_log() { # LEVEL MESSAGE
+  printf '%s [%s] pre-upgrade.sh - %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$1" "$2" >&2
+}
+
+# Exit code of an error code, as the Java CLI's ExitCodes.of.
+du_exit_code() {
+  case $1 in
+    DU-USAGE | DU-VERSION) echo 2 ;;
+    DU-TIMEOUT) echo 4 ;;
+    DU-LOCKED) echo 5 ;;
+    *) echo 3 ;;
+  esac
+}
+
+# Ends the run like the Java CLI: 'dogu-upgrade: error [CODE]: MESSAGE' as the last line.
+du_fail() { # CODE MESSAGE
+  du_msg=$(printf '%s' "$2" | tr '\n' ' ')
+  if [ -n "$du_phase_started" ]; then
+    du_log ERROR "pre-upgrade failed after $(($(date +%s) - du_phase_started)) s [$1]: $du_msg"
+    du_guard_off
+  fi
+  printf 'dogu-upgrade: error [%s]: %s\n' "$1" "$du_msg" >&2
+  exit "$(du_exit_code "$1")"
+}
+
+du_usage_error() { # MESSAGE
+  printf 'dogu-upgrade: usage error: %s\nTry '\''dogu-upgrade pre-upgrade --help'\''.\n' "$1" >&2
+  exit 2
+}
+
+# Last non-blank line of a file, trimmed (ProcessResult.lastErrorLine).
+du_last_line() {
+  sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$1" 2>/dev/null | tail -n 1
+}
+
+# bytes -> "12.3 MiB", rounded half up like Java's String.format("%.1f").
+du_mib() {
+  du_tenths=$((($1 * 10 + 524288) / 1048576))
+  printf '%s.%s MiB' "$((du_tenths / 10))" "$((du_tenths % 10))"
+}
+
+du_sleep() { # seconds, fractions where sleep supports them
+  sleep "$1" 2>/dev/null || sleep 1
+}
+
+# Fault injection for tests, as the Java Checkpoints: DOGU_UPGRADE_HOLD_AT names the boundary.
+du_checkpoint() {
+  if [ "${DOGU_UPGRADE_HOLD_AT:-}" = "$1" ]; then
+    du_log WARN "holding at $1 (DOGU_UPGRADE_HOLD_AT is set); waiting to be killed"
+    while [ -z "${DOGU_UPGRADE_HOLD_RELEASE_FILE:-}" ] || [ ! -e "$DOGU_UPGRADE_HOLD_RELEASE_FILE" ]; do
+      du_sleep 0.1
+    done
+    du_log WARN "released at $1"
+  fi
+}
+
+# --- dogu versions (DoguVersion.parse) ----------------------------------------------------------
+
+# Sets du_major_num (906, 1400), du_major ("9.6", "14"), du_minor, du_release; fails with DU-VERSION.
+du_parse_version() {
+  case $1 in *"$du_nl"*) du_bad_version "$1" "expected <major>.<minor>-<release> such as 14.15-2 or legacy 9.6.13-1" ;; esac
+  du_n='(0|[1-9][0-9]{0,3})'
+  if ! printf '%s\n' "$1" | grep -Eq "^$du_n\\.$du_n(\\.$du_n)?-(0|[1-9][0-9]{0,5})\$"; then
+    du_bad_version "$1" "expected <major>.<minor>-<release> such as 14.15-2 or legacy 9.6.13-1"
+  fi
+  du_release=${1##*-}
+  du_numbers=${1%-*}
+  du_first=${du_numbers%%.*}
+  du_rest=${du_numbers#*.}
+  case $du_rest in
+    *.*)
+      du_second=${du_rest%%.*}
+      du_minor=${du_rest#*.}
+      if [ "$du_first" -ge 10 ]; then
+        du_bad_version "$1" "three-part versions exist only before PostgreSQL 10 (e.g. 9.6.13-1); use $du_first.$du_second-$du_release for PostgreSQL $du_first"
+      fi
+      du_major_num=$((du_first * 100 + du_second))
+      du_major=$du_first.$du_second ;;
+    *)
+      du_minor=$du_rest
+      if [ "$du_first" -lt 10 ]; then
+        du_bad_version "$1" "PostgreSQL $du_first.x versions have three parts, e.g. 9.6.13-1"
+      fi
+      du_major_num=$((du_first * 100))
+      du_major=$du_first ;;
+  esac
+}
+
+du_bad_version() {
+  du_fail DU-VERSION "Invalid dogu version '$1': $2."
+}
+
+# --- state store: doguctl or file:<path> (DoguctlStateStore, FileStateStore) --------------------
+
+du_store_open() {
+  du_store=${DOGU_UPGRADE_STATE_STORE:-doguctl}
+  case $du_store in
+    '' | *[![:space:]]*) ;;
+    *) du_store= ;;
+  esac
+  case $du_store in
+    '')
+      du_fail DU-USAGE "No state store given: use 'doguctl' or 'file:/path/state.properties'." ;;
+    doguctl)
+      command -v doguctl >/dev/null 2>&1 || du_fail DU-USAGE "Cannot use the state store 'doguctl': The state store 'doguctl' needs the doguctl program, but it is not on PATH (${PATH:-}). Run dogu-upgrade inside the dogu container, or use the state store file:/path."
+      du_doguctl_timeout=
+      if timeout 5 true 2>/dev/null; then du_doguctl_timeout=60; fi ;;
+    file:*)
+      du_state_file=${du_store#file:}
+      [ -n "$du_state_file" ] || du_fail DU-USAGE "Cannot use the state store 'file:': The state store 'file:' needs the path of the state file, e.g. file:/var/lib/dogu-upgrade/state.properties."
+      case $du_state_file in /*) ;; *) du_state_file=$PWD/$du_state_file ;; esac
+      du_store='file' ;;
+    *:*)
+      du_fail DU-USAGE "Unknown state store '$du_store': scheme '${du_store%%:*}' is not one of doguctl, file. Use 'doguctl' or 'file:/path/state.properties'." ;;
+    *)
+      du_fail DU-USAGE "Unknown state store '$du_store': scheme '$du_store' is not one of doguctl, file. Use 'doguctl' or 'file:/path/state.properties'." ;;
+  esac
+}
+
+# Runs doguctl with retries (200, 400, 800 ms); stdout into du_out. ACTION KEY ARGS...
+du_doguctl() {
+  du_action=$1 du_key=$2
+  shift 2
+  du_err=$(mktemp) || du_fail DU-STATE "Cannot create a temporary file for doguctl's messages."
+  du_try_no=1
+  for du_delay in 0.2 0.4 0.8 last; do
+    if [ -n "$du_doguctl_timeout" ]; then
+      du_out=$(timeout "$du_doguctl_timeout" doguctl "$@" 2>"$du_err" 9>&-)
+    else
+      du_out=$(doguctl "$@" 2>"$du_err" 9>&-)
+    fi
+    du_rc=$?
+    if [ "$du_rc" -eq 0 ]; then
+      [ "$du_try_no" -gt 1 ] && du_log INFO "doguctl could $du_action state key '$du_key' on attempt $du_try_no"
+      rm -f "$du_err"
+      return 0
+    fi
+    du_last=$(du_last_line "$du_err")
+    du_failure="exit code $du_rc${du_last:+, $du_last}"
+    [ "$du_delay" = last ] && break
+    du_log WARN "doguctl could not $du_action state key '$du_key' (attempt $du_try_no of 4: $du_failure); retrying in ${du_delay#0.}00 ms"
+    du_sleep "$du_delay"
+    du_try_no=$((du_try_no + 1))
+  done
+  rm -f "$du_err"
+  du_fail DU-STATE "doguctl could not $du_action state key '$du_key' (4 attempts; last: $du_failure). Check that the dogu's configuration store (etcd or the config volume) is reachable."
+}
+
+du_state_corrupted() {
+  du_fail DU-STATE "State file $du_state_file is corrupted: $1. It is not reset automatically because it may record an upgrade in progress: repair it (restore it from a backup, or fix the content and the '# sha256' line, the SHA-256 of all lines above it) or remove it to start with an empty state."
+}
+
+# Checks the state file (format line, SHA-256 line) and copies its entry lines to FILE.
+du_state_entries() {
+  : >"$1"
+  [ -e "$du_state_file" ] || return 0
+  if [ ! -f "$du_state_file" ] || [ ! -r "$du_state_file" ]; then
+    du_fail DU-STATE "Could not read state file $du_state_file. Check that it is a readable file."
+  fi
+  [ -s "$du_state_file" ] || du_state_corrupted "it is empty"
+  [ "$(tail -c 1 "$du_state_file" | od -An -c | tr -d ' ')" = '\n' ] || du_state_corrupted "it does not end with a complete line"
+  [ "$(sed -n 1p "$du_state_file")" = "# dogu-upgrade state store, format 1" ] || du_state_corrupted "its first line is not '# dogu-upgrade state store, format 1'"
+  du_lines=$(wc -l <"$du_state_file")
+  [ "$du_lines" -ge 2 ] || du_state_corrupted "its checksum line is missing"
+  du_sum_line=$(tail -n 1 "$du_state_file")
+  printf '%s\n' "$du_sum_line" | grep -Eq '^# sha256 [0-9a-f]{64}$' || du_state_corrupted "its last line is not the checksum line ('# sha256 ...')"
+  du_sum=$(head -n "$((du_lines - 1))" "$du_state_file" | sha256sum | cut -c1-64)
+  [ "# sha256 $du_sum" = "$du_sum_line" ] || du_state_corrupted "its checksum does not match its content"
+  sed -e 1d -e '$d' "$du_state_file" >"$1"
+}
+
+# Properties escaping as StateFileFormat.escape for printable ASCII; refuses anything else.
+du_escape_value() {
+  if printf '%s' "$1" | LC_ALL=C grep -q '[^ -~]' || case $1 in *"$du_nl"*) true ;; *) false ;; esac; then
+    return 1
+  fi
+  printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/[=:#!]/\\&/g' -e 's/^ /\\ /'
+}
+
+du_state_get() { # KEY -> du_value, returns 1 if unset
+  if [ "$du_store" = doguctl ]; then
+    du_sentinel="dogu-upgrade-unset-$$-$(date +%s)-$(od -An -N8 -tx1 /dev/urandom 2>/dev/null | tr -d ' \n')"
+    du_doguctl read "$1" config --default "$du_sentinel" "$1"
+    [ "$du_out" = "$du_sentinel" ] && return 1
+    du_value=$du_out
+    return 0
+  fi
+  du_tmp=$(mktemp) || du_fail DU-STATE "Cannot create a temporary file to read $du_state_file."
+  du_state_entries "$du_tmp"
+  du_line=$(grep "^$1=" "$du_tmp" | tail -n 1)
+  rm -f "$du_tmp"
+  [ -n "$du_line" ] || return 1
+  # \X -> X; enough for the keys read here (user names: checked by the caller)
+  du_value=$(printf '%s' "${du_line#*=}" | sed -e 's/\\\(.\)/\1/g')
+}
+
+du_state_set() { # KEY VALUE
+  if [ "$du_store" = doguctl ]; then
+    case $2 in
+      -*) du_doguctl write "$1" config -- "$1" "$2" ;;
+      *) du_doguctl write "$1" config "$1" "$2" ;;
+    esac
+    return
+  fi
+  du_escaped=$(du_escape_value "$2") || du_fail DU-STATE "Cannot write state key '$1' to $du_state_file: its value has characters outside printable ASCII, which the shell path does not write to the file store. Use a path of printable ASCII characters."
+  du_entries=$(mktemp) || du_fail DU-STATE "Cannot create a temporary file to write $du_state_file."
+  du_state_entries "$du_entries"
+  du_rewrite_state "$du_entries" "$1" "$1=$du_escaped"
+  rm -f "$du_entries"
+}
+
+# Writes the state file: ENTRIES without KEY, plus LINE if not empty; sorted, checksummed, renamed.
+du_rewrite_state() { # ENTRIES KEY LINE
+  du_dir=$(dirname "$du_state_file")
+  mkdir -p "$du_dir" || du_fail DU-STATE "Could not create the directory of state file $du_state_file."
+  du_new="$du_dir/.$(basename "$du_state_file").$$.tmp"
+  if ! (
+    umask 077
+    {
+      echo "# dogu-upgrade state store, format 1"
+      { grep -v "^$2=" "$1"; [ -z "$3" ] || printf '%s\n' "$3"; } | LC_ALL=C sort -t= -k1,1
+    } >"$du_new.body" &&
+      { cat "$du_new.body"; printf '# sha256 %s\n' "$(sha256sum <"$du_new.body" | cut -c1-64)"; } >"$du_new" &&
+      rm -f "$du_new.body" && du_sync "$du_new" && mv -f "$du_new" "$du_state_file"
+  ); then
+    rm -f "$du_new" "$du_new.body" "$1"
+    du_fail DU-STATE "Could not write state file $du_state_file. Check that its directory is writable."
+  fi
+  du_sync "$du_dir"
+}
+
+du_state_remove() { # KEY
+  if [ "$du_store" = doguctl ]; then
+    du_doguctl remove "$1" config --rm "$1"
+    return
+  fi
+  du_entries=$(mktemp) || du_fail DU-STATE "Cannot create a temporary file to write $du_state_file."
+  du_state_entries "$du_entries"
+  if grep -q "^$1=" "$du_entries"; then
+    du_rewrite_state "$du_entries" "$1" ""
+  fi
+  rm -f "$du_entries"
+}
+
+# fsync of one file or directory where sync takes arguments (busybox, coreutils), else of everything.
+du_sync() {
+  sync "$1" 2>/dev/null || sync
+}
+
+# --- the phase lock ------------------------------------------------------------------------------
+
+# Start time of a process (field 22 of /proc/PID/stat): with the pid it names one process for good.
+du_start_time() {
+  sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20
+}
+
+# flock(1) where the image has it (Alpine's busybox does): the kernel releases the lock when its
+# holder dies. Else a directory <lock file>.d holding "pid start-time": a lock whose process is gone
+# is stale and broken, so a killed run never blocks the next one.
+du_lock() {
+  du_lock_file=${DOGU_UPGRADE_LOCK_FILE:-/tmp/dogu-upgrade.lock}
+  du_lock_dir=
+  du_lock_parent=$(dirname "$du_lock_file")
+  mkdir -p "$du_lock_parent" 2>/dev/null
+  if command -v flock >/dev/null 2>&1; then
+    # tried in a subshell first: a failed redirection of 'exec' would end the shell without a word
+    if ! (: >>"$du_lock_file") 2>/dev/null; then
+      du_fail DU-LOCKED "Cannot open the lock file $du_lock_file. Set DOGU_UPGRADE_LOCK_FILE to a writable path outside the data volume."
+    fi
+    exec 9>>"$du_lock_file"
+    flock -n 9 || du_locked "$du_lock_file"
+    return
+  fi
+  du_me="$$ $(du_start_time $$)"
+  for _ in 1 2 3 4 5; do
+    if mkdir "$du_lock_file.d" 2>/dev/null; then
+      printf '%s\n' "$du_me" >"$du_lock_file.d/owner.tmp" && mv -f "$du_lock_file.d/owner.tmp" "$du_lock_file.d/owner"
+      du_lock_dir=$du_lock_file.d
+      return
+    fi
+    [ -d "$du_lock_file.d" ] || du_fail DU-LOCKED "Cannot create the lock directory $du_lock_file.d. Set DOGU_UPGRADE_LOCK_FILE to a writable path outside the data volume."
+    du_holder=$(cat "$du_lock_file.d/owner" 2>/dev/null) || du_holder=
+    if [ -z "$du_holder" ]; then
+      # the holder may be between mkdir and writing its pid: stale only when that is long ago
+      du_age=$(($(date +%s) - $(stat -c %Y "$du_lock_file.d" 2>/dev/null || date +%s)))
+      if [ "$du_age" -lt 10 ]; then du_sleep 0.5; continue; fi
+    else
+      du_pid=${du_holder%% *}
+      if [ "$(du_start_time "$du_pid")" = "${du_holder#* }" ] && [ -n "${du_holder#* }" ]; then
+        du_locked "$du_lock_file.d"
+      fi
+    fi
+    du_log INFO "breaking the stale lock $du_lock_file.d left by a run that no longer exists (${du_holder:-no pid})"
+    mv "$du_lock_file.d" "$du_lock_file.d.stale.$$" 2>/dev/null && rm -rf "$du_lock_file.d.stale.$$"
+  done
+  du_locked "$du_lock_file.d"
+}
+
+du_locked() {
+  du_fail DU-LOCKED "Another dogu-upgrade phase is running (lock $1 is held); pre-upgrade did not start. Wait for it to finish, then retry."
+}
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+du_unlock() {
+  if [ -n "${du_lock_dir:-}" ]; then
+    rm -rf "$du_lock_dir"
+    du_lock_dir=
+  fi
+}
+
+# --- running commands as the database OS user (UserSwitch) --------------------------------------
+
+du_find_switch() {
+  du_switch=
+  du_uid=$(id -u)
+  [ "$du_uid" = 0 ] && [ "$du_owner" != root ] || return 0
+  for du_tool in gosu su-exec; do
+    if command -v "$du_tool" >/dev/null 2>&1; then du_switch=$du_tool; return 0; fi
+  done
+  # busybox setpriv cannot change users: only util-linux's passes this probe
+  if command -v setpriv >/dev/null 2>&1 && setpriv --reuid=0 --regid=0 --init-groups -- true 2>/dev/null; then
+    du_switch=setpriv
+  elif command -v runuser >/dev/null 2>&1; then
+    du_switch=runuser
+  elif command -v su >/dev/null 2>&1; then
+    du_switch=su
+  else
+    du_fail DU-PROCESS "Cannot run 'pg_dumpall' as user '$du_owner': none of gosu, su-exec, setpriv, runuser or su is on PATH (${PATH:-}). Install one of them in the image or run dogu-upgrade as '$du_owner'."
+  fi
+}
+
+# Quotes one word for sh -c (only su needs it).
+du_quote() {
+  printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"
+}
+
+du_as_owner() { # COMMAND ARGS...
+  case $du_switch in
+    '') "$@" ;;
+    gosu | su-exec) "$du_switch" "$du_owner" "$@" ;;
+    setpriv) setpriv --reuid="$du_owner" --regid="$du_owner" --init-groups -- "$@" ;;
+    runuser) runuser -u "$du_owner" -- "$@" ;;
+    su)
+      du_cmd='exec'
+      for du_word in "$@"; do du_cmd="$du_cmd $(du_quote "$du_word")"; done
+      su -m -s /bin/sh -c "$du_cmd" "$du_owner" ;;
+  esac
+}
+
+# The same, replacing this (sub)shell: for the background pg_dumpall, so $! is the dump itself.
+du_exec_as_owner() { # COMMAND ARGS...
+  case $du_switch in
+    '') exec "$@" ;;
+    gosu | su-exec) exec "$du_switch" "$du_owner" "$@" ;;
+    setpriv) exec setpriv --reuid="$du_owner" --regid="$du_owner" --init-groups -- "$@" ;;
+    *) du_as_owner "$@"; exit ;;
+  esac
+}
+
+# --- the old cluster (RunningCluster, ReadOnlyGuard) ---------------------------------------------
+
+du_psql() { # SQL -> du_out; fails with DU-BACKUP naming WHAT
+  du_err=$(mktemp) || du_fail DU-BACKUP "Cannot create a temporary file for psql's messages."
+  du_out=$(du_as_owner psql -X -w -A -t -q -F '|' -v ON_ERROR_STOP=1 -d template1 -c "$1" 2>"$du_err" 9>&-)
+  du_rc=$?
+  du_last=$(du_last_line "$du_err")
+  rm -f "$du_err"
+  if [ "$du_rc" -ne 0 ]; then
+    du_fail DU-BACKUP "Could not $2: 'psql' exited with $du_rc${du_last:+: $du_last}"
+  fi
+}
+
+du_split_facts() {
+  du_old_ifs=$IFS
+  IFS='|'
+  set -f
+  # shellcheck disable=SC2086 # split on '|' on purpose
+  set -- $1
+  set +f
+  IFS=$du_old_ifs
+  [ $# -eq 6 ] || return 1
+  du_size=$1 du_encoding=$2 du_collate=$3 du_ctype=$4 du_checksums=$5 du_server_version=$6
+}
+
+du_cluster_facts() {
+  du_psql "SELECT (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn), pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, current_setting('data_checksums'), current_setting('server_version_num') FROM pg_database d WHERE d.datname = 'template1'" \
+    "query the running server (check PGHOST/PGPORT/PGUSER and that the old server runs)"
+  du_facts=$du_out
+  case $du_facts in *"$du_nl"*) du_unexpected "$du_facts" "several lines" ;; esac
+  du_fields=$(printf '%s\n' "$du_facts" | awk -F'|' '{ print NF }')
+  du_split_facts "$du_facts" || du_unexpected "$du_facts" "$du_fields fields instead of 6"
+  case $du_size in '' | *[!0-9]*) du_unexpected "$du_facts" "the size is not a number" ;; esac
+  case $du_server_version in '' | *[!0-9]*) du_unexpected "$du_facts" "server_version_num is not a number" ;; esac
+  case $du_checksums in on) du_checksums=true ;; off) du_checksums=false ;; *) du_unexpected "$du_facts" "data_checksums is not on or off" ;; esac
+  case $du_encoding in '' | *[!A-Za-z0-9_]*) du_unexpected "$du_facts" "the encoding is not a name" ;; esac
+  if printf '%s%s' "$du_collate" "$du_ctype" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+    du_unexpected "$du_facts" "a locale has control characters"
+  fi
+  du_psql "SELECT current_setting('data_directory')" "ask the running server for its data directory"
+  du_server_data=$du_out
+}
+
+du_unexpected() {
+  du_fail DU-BACKUP "Unexpected answer from the running server ($2): '$1'."
+}
+
+du_guard_on=
+du_guard_off() {
+  if [ -n "$du_guard_on" ]; then
+    du_guard_on=
+    if du_as_owner psql -X -w -q -v ON_ERROR_STOP=1 -d template1 -c "ALTER SYSTEM RESET default_transaction_read_only" -c "SELECT pg_reload_conf()" >/dev/null 2>&1 9>&-; then
+      du_log INFO "old cluster accepts writes again"
+    else
+      du_log WARN "could not lift the read-only guard; 'dogu-upgrade abort' in the new container or 'ALTER SYSTEM RESET default_transaction_read_only' does"
+    fi
+  fi
+}
+
+# --- leftovers of interrupted attempts -----------------------------------------------------------
+
+# Kills pg_dumpall/pg_dump processes whose command line names a *.partial file of this backup
+# directory (PREFIX ... SUFFIX): orphans of a killed earlier attempt (the lock is held, so no live
+# attempt exists), or at exit this attempt's own dump.
+du_kill_writers() { # PREFIX SUFFIX
+  du_killed=""
+  for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    du_found=
+    for du_proc in /proc/[0-9]*; do
+      du_pid=${du_proc#/proc/}
+      # the name first, with the 'read' builtin: no process is started for the hundreds of others
+      du_comm=
+      read -r du_comm 2>/dev/null <"$du_proc/comm" || continue
+      case $du_comm in pg_dumpall | pg_dump) ;; *) continue ;; esac
+      [ "$du_pid" = "$$" ] && continue
+      du_cmdline=$(tr '\0' '\n' <"$du_proc/cmdline" 2>/dev/null) || continue
+      case $du_cmdline in *"$1"*"$2"*) ;; *) continue ;; esac
+      du_prog=$(printf '%s\n' "$du_cmdline" | sed -n 1p)
+      case ${du_prog##*/} in pg_dumpall | pg_dump) ;; *) continue ;; esac
+      [ "$(sed 's/.*) //' "$du_proc/stat" 2>/dev/null | cut -d' ' -f1)" = Z ] && continue
+      du_found=1
+      case " $du_killed " in *" $du_pid "*) continue ;; esac
+      du_log INFO "stopping ${du_prog##*/} (pid $du_pid), which still writes a file $1*$2"
+      kill -9 "$du_pid" 2>/dev/null || du_log WARN "could not stop pid $du_pid; its file has another name than this attempt's"
+      du_killed="$du_killed $du_pid"
+    done
+    [ -z "$du_found" ] && return 0
+    du_sleep 0.2
+  done
+  du_log WARN "processes of an earlier attempt are still running; this attempt writes to its own file"
+}
+
+# ClusterDumper.prepareDirectory: create and check the backup directory, remove leftovers.
+du_prepare_directory() {
+  if [ -L "$du_backup_dir" ]; then
+    du_fail DU-BACKUP "The backup directory $du_backup_dir is a symbolic link; refused. Point DOGU_UPGRADE_BACKUP_DIR at a real directory."
+  fi
+  if [ -e "$du_backup_dir" ] && [ ! -d "$du_backup_dir" ]; then
+    du_fail DU-BACKUP "The backup directory $du_backup_dir is not writable: it is a file, not a directory. Move it away or set DOGU_UPGRADE_BACKUP_DIR."
+  fi
+  if [ ! -d "$du_backup_dir" ]; then
+    if ! (umask 077 && mkdir -p "$du_backup_dir") || ! chmod 700 "$du_backup_dir"; then
+      du_fail DU-BACKUP "The backup directory $du_backup_dir is not writable (it cannot be created). Fix its permissions or set DOGU_UPGRADE_BACKUP_DIR."
+    fi
+  fi
+  du_chown "$du_backup_dir"
+  du_kill_writers "$du_backup_dir/cluster-" .partial
+  for du_leftover in "$du_backup_dir"/*.partial "$du_backup_dir"/.*.partial; do
+    [ -e "$du_leftover" ] || [ -L "$du_leftover" ] || continue
+    du_log INFO "removing $du_leftover left by an interrupted earlier backup"
+    rm -rf "$du_leftover"
+  done
+  du_probe="$du_backup_dir/.write-test.$du_attempt_id.partial"
+  if ! (: >"$du_probe") 2>/dev/null; then
+    du_fail DU-BACKUP "The backup directory $du_backup_dir is not writable (a file cannot be created in it). Fix its permissions or set DOGU_UPGRADE_BACKUP_DIR."
+  fi
+  rm -f "$du_probe"
+}
+
+du_chown() {
+  if [ "$du_uid" = 0 ]; then
+    if grep -q "^$du_owner:" /etc/group 2>/dev/null; then
+      chown "$du_owner:$du_owner" "$1"
+    else
+      chown "$du_owner" "$1"
+    fi || du_fail DU-PGDATA "Cannot give $1 to user '$du_owner'. Check that the user exists in the image."
+  fi
+}
+
+# ClusterDumper.checkSpace: the cluster plus 64 MiB must fit before anything is written.
+du_check_space() {
+  du_needed=$((du_size + 67108864))
+  du_fs=$(stat -f -c '%a %S' "$du_backup_dir" 2>/dev/null) ||
+    du_fail DU-BACKUP "Cannot read free space of $du_backup_dir."
+  du_free=$((${du_fs% *} * ${du_fs#* }))
+  if [ "$du_free" -lt "$du_needed" ]; then
+    du_fail DU-SPACE "Not enough space for the backup in $du_backup_dir: about $(du_mib "$du_needed") needed (cluster size plus margin), $(du_mib "$du_free") free. Free space and run pre-upgrade again; nothing was written."
+  fi
+  du_log INFO "disk space check: $(du_mib "$du_needed") needed, $(du_mib "$du_free") free in $du_backup_dir"
+}
+
+# --- the backup (ClusterDumper, BackupManifest) --------------------------------------------------
+
+du_dump_pid=
+du_own_partials=
+du_partial=""
+du_manifest_partial=""
+du_err_file=""
+# shellcheck disable=SC2317 # called from the EXIT trap
+du_on_exit() {
+  if [ -n "$du_dump_pid" ]; then
+    kill -9 "$du_dump_pid" 2>/dev/null
+    du_kill_writers "$du_partial" ""
+  fi
+  if [ -n "$du_own_partials" ]; then
+    rm -f "$du_partial" "$du_manifest_partial" "$du_err_file" 2>/dev/null
+  fi
+  du_unlock
+}
+
+du_manifest_line() { # KEY VALUE
+  du_mv=$(printf '%s' "$2" | sed -e 's/\\/\\\\/g' -e 's/[=:#!]/\\&/g' -e 's/^ /\\ /' -e 's/	/\\t/g')
+  printf '%s=%s\n' "$1" "$du_mv"
+}
+
+du_dump() {
+  du_prepare_directory
+  du_check_space
+  du_target="$du_backup_dir/cluster-$du_from.sql"
+  du_partial="$du_target.$du_attempt_id.partial"
+  du_manifest_partial="$du_target.manifest.$du_attempt_id.partial"
+  du_err_file="$du_backup_dir/.pg_dumpall.$du_attempt_id.err.partial"
+  du_own_partials=1
+  du_tool_version=$(pg_dumpall --version 2>/dev/null | sed -n 's/.*(PostgreSQL) \([0-9][0-9]*\(\.[0-9][0-9]*\)\{0,1\}\).*/\1/p' | sed -n 1p)
+  [ -n "$du_tool_version" ] || du_fail DU-PROCESS "Cannot read the version of pg_dumpall: is it on PATH (${PATH:-})? Install the PostgreSQL client tools in the image."
+  du_t0=$(date +%s)
+  du_checkpoint pre-upgrade.before-dump
+  du_log INFO "writing the backup with pg_dumpall $du_tool_version into $du_partial"
+  # in the background, so that a TERM reaches the trap at once; fd 9 (the lock) is not inherited
+  (
+    exec 9>&- </dev/null 2>"$du_err_file"
+    du_exec_as_owner pg_dumpall -w -f "$du_partial"
+  ) &
+  du_dump_pid=$!
+  wait "$du_dump_pid"
+  du_rc=$?
+  du_dump_pid=
+  if [ "$du_rc" -ne 0 ]; then
+    du_last=$(du_last_line "$du_err_file")
+    rm -f "$du_partial"
+    if grep -q "No space left on device" "$du_err_file" 2>/dev/null; then
+      rm -f "$du_err_file"
+      du_fail DU-SPACE "The backup ran out of space in $du_backup_dir; about $(du_mib "$du_needed") are needed. Free space there and run pre-upgrade again; the old cluster is untouched."
+    fi
+    rm -f "$du_err_file"
+    du_fail DU-BACKUP "pg_dumpall failed with exit code $du_rc: $du_last. The old cluster is untouched; fix the cause and run pre-upgrade again."
+  fi
+  rm -f "$du_err_file"
+  du_checkpoint pre-upgrade.dump-finished
+  if ! tail -c 512 "$du_partial" | grep -q "PostgreSQL database cluster dump complete"; then
+    rm -f "$du_partial"
+    du_fail DU-BACKUP "The dump $du_partial lacks pg_dumpall's completion line ('PostgreSQL database cluster dump complete'): it is incomplete. The old cluster is untouched; run pre-upgrade again."
+  fi
+  du_sync "$du_partial"
+  du_dump_size=$(wc -c <"$du_partial" | tr -d ' ')
+  du_sha=$(sha256sum <"$du_partial" | cut -c1-64)
+  if ! chmod 600 "$du_partial"; then
+    du_fail DU-BACKUP "Cannot finish the backup $du_target: cannot restrict $du_partial to user '$du_owner'. The old cluster is untouched; run pre-upgrade again."
+  fi
+  du_chown "$du_partial"
+  if ! (
+    umask 077
+    {
+      echo "#dogu-upgrade backup manifest (written by the shell path of pre-upgrade)"
+      echo "#$(date -u)"
+      du_manifest_line format 1
+      du_manifest_line size "$du_dump_size"
+      du_manifest_line sha256 "$du_sha"
+      du_manifest_line from "$du_from"
+      du_manifest_line to "$du_to"
+      du_manifest_line sourceServerVersion "$du_server_version"
+      du_manifest_line dumpToolVersion "$du_tool_version"
+      du_manifest_line cluster.encoding "$du_encoding"
+      du_manifest_line cluster.collate "$du_collate"
+      du_manifest_line cluster.ctype "$du_ctype"
+      du_manifest_line cluster.dataChecksums "$du_checksums"
+      du_manifest_line sourceClusterBytes "$du_size"
+      if [ -n "$du_old_cluster" ]; then
+        du_manifest_line oldCluster.path "$du_pgdata"
+        du_manifest_line oldCluster.major "$du_pg_version"
+        du_manifest_line oldCluster.owner "$du_pgdata_owner"
+      fi
+    } >"$du_manifest_partial"
+  ) || ! du_chown "$du_manifest_partial" || ! du_sync "$du_manifest_partial" ||
+    ! mv -f "$du_partial" "$du_target" || ! mv -f "$du_manifest_partial" "$du_target.manifest"; then
+    du_fail DU-BACKUP "Cannot finish the backup $du_target: writing or renaming it or its manifest failed. The old cluster is untouched; run pre-upgrade again."
+  fi
+  du_own_partials=
+  du_sync "$du_backup_dir"
+  du_checkpoint pre-upgrade.backup-renamed
+  du_secs=$(($(date +%s) - du_t0))
+  du_log INFO "backup $du_target written: $(du_mib "$du_dump_size"), sha256 $du_sha, $du_secs s"
+}
+
+# --- pre-upgrade ---------------------------------------------------------------------------------
+
+du_pre_upgrade() {
+  du_verbose=
+  du_index=0
+  du_positional=0
+  du_from=''
+  du_to=''
+  du_options_done=
+  for du_arg in "$@"; do
+    du_index=$((du_index + 1))
+    if [ -z "$du_options_done" ]; then
+      case $du_arg in
+        --) du_options_done=1; continue ;;
+        -h | --help) du_help; exit 0 ;;
+        -v | --verbose) du_verbose=1; continue ;;
+        -?*) du_usage_error "Unknown option: '$du_arg' (without Java only -v is supported; set options through their environment variables, see README)" ;;
+      esac
+    fi
+    du_positional=$((du_positional + 1))
+    case $du_positional in
+      1) du_from=$du_arg ;;
+      2) du_to=$du_arg ;;
+      *) du_usage_error "Unmatched argument at index $du_index: '$du_arg'" ;;
+    esac
+  done
+  case $du_positional in
+    0) du_usage_error "Missing required parameters: 'FROM', 'TO'" ;;
+    1) du_usage_error "Missing required parameter: 'TO'" ;;
+  esac
+  [ -n "$du_verbose" ] && set -x
+
+  du_parse_version "$du_from"
+  du_from_major_num=$du_major_num du_from_major=$du_major du_from_key="$du_major_num $du_minor $du_release"
+  du_parse_version "$du_to"
+  du_to_major_num=$du_major_num du_to_major=$du_major du_to_key="$du_major_num $du_minor $du_release"
+  if [ "$du_from_key" = "$du_to_key" ]; then
+    du_log INFO "pre-upgrade: $du_from == $du_to, nothing to do"
+    exit 0
+  fi
+  if [ "$du_to_major_num" -lt "$du_from_major_num" ]; then
+    du_fail DU-DOWNGRADE "Refusing the major downgrade $du_from -> $du_to: PostgreSQL $du_to_major cannot read data written by PostgreSQL $du_from_major. Upgrade to a version with PostgreSQL $du_from_major or newer instead. Nothing was changed."
+  fi
+
+  du_log INFO "no Java 17+ runtime found (JAVA or java on PATH): running the shell path of pre-upgrade"
+  du_phase_started=$(date +%s)
+  du_attempt_id="$(date -u +%Y%m%dT%H%M%SZ)-$$"
+  du_backup_dir=${DOGU_UPGRADE_BACKUP_DIR:-/var/lib/postgresql/backup}
+  case $du_backup_dir in /*) ;; *) du_backup_dir=$PWD/$du_backup_dir ;; esac
+  du_backup_dir=${du_backup_dir%/}
+  du_pgdata=${PGDATA:-/var/lib/postgresql}
+  case $du_pgdata in /*) ;; *) du_pgdata=$PWD/$du_pgdata ;; esac
+  [ "$du_pgdata" = / ] || du_pgdata=${du_pgdata%/}
+  case ${DOGU_UPGRADE_BACKUP_STRATEGY:-plain} in
+    plain) ;;
+    *) du_log WARN "DOGU_UPGRADE_BACKUP_STRATEGY=${DOGU_UPGRADE_BACKUP_STRATEGY:-} needs Java; the shell path writes a plain pg_dumpall backup (post-upgrade restores what the manifest says)" ;;
+  esac
+  [ -n "${DOGU_UPGRADE_EVENTS_FILE:-}" ] && du_log WARN "DOGU_UPGRADE_EVENTS_FILE is not written by the shell path; the log lines are the record"
+
+  trap du_on_exit EXIT
+  trap 'exit 143' TERM
+  trap 'exit 130' INT
+  trap 'exit 129' HUP
+  du_store_open
+  # Values that cannot be written later must not fail after the backup: check them first.
+  case $du_pgdata$du_backup_dir in
+    *"$du_nl"*) du_fail DU-USAGE "PGDATA and DOGU_UPGRADE_BACKUP_DIR must not contain line breaks. Nothing was changed." ;;
+  esac
+  if [ "$du_store" = file ]; then
+    for du_check in "$du_pgdata" "$du_backup_dir"; do
+      du_escape_value "$du_check" >/dev/null || du_fail DU-STATE "The path '$du_check' has characters outside printable ASCII, which the shell path does not write to the file state store $du_state_file. Use such paths with the doguctl store or with Java. Nothing was changed."
+    done
+  fi
+  du_lock
+
+  if [ "$du_to_major_num" -gt "$du_from_major_num" ]; then
+    du_backup=1
+    du_log INFO "full backup required: major-upgrade: PostgreSQL $du_from_major -> $du_to_major"
+  else
+    du_backup=
+    if [ -n "${DOGU_UPGRADE_PLUGINS:-}" ]; then
+      du_fail DU-DISCOVERY "The plugins in $DOGU_UPGRADE_PLUGINS may bring backup rules, which only Java can evaluate, and no built-in rule requires a backup for $du_from -> $du_to. Nothing was changed. Provide a Java 17+ runtime (JAVA) for pre-upgrade, or unset DOGU_UPGRADE_PLUGINS in the old container if none of its plugins has a backup rule."
+    fi
+    du_log INFO "no full backup required for $du_from -> $du_to"
+  fi
+
+  # The old cluster: its path, major and owner go into the state and the manifest.
+  # As the Java phase (OldCluster.inspect): no PG_VERSION is a warning, and no old path is recorded.
+  du_old_cluster=""
+  if [ -f "$du_pgdata/PG_VERSION" ]; then
+    du_old_cluster=1
+    du_pg_version=$(sed -n 1p "$du_pgdata/PG_VERSION" | tr -d ' \r') ||
+      du_fail DU-PGDATA "Cannot read the cluster in $du_pgdata: PG_VERSION is not readable."
+    du_pgdata_owner=$(stat -c %U "$du_pgdata" 2>/dev/null) || du_pgdata_owner=""
+    du_log INFO "old cluster: PostgreSQL $du_pg_version in $du_pgdata (owner $du_pgdata_owner)"
+    # beyond the Java phase: a FROM of another major would name and decide the backup wrongly
+    if [ "$du_pg_version" != "$du_from_major" ]; then
+      du_fail DU-PGDATA "PGDATA $du_pgdata holds a PostgreSQL $du_pg_version cluster, but $du_from is a PostgreSQL $du_from_major image. Check FROM and PGDATA. Nothing was changed."
+    fi
+  else
+    du_log WARN "PGDATA $du_pgdata holds no cluster (no PG_VERSION); post-upgrade will not find the old cluster unless it is at the new image's PGDATA"
+  fi
+
+  if [ -n "$du_backup" ]; then
+    if du_state_get user && [ -n "$(printf '%s' "$du_value" | tr -d '[:space:]')" ]; then du_owner=$du_value; else du_owner=postgres; fi
+    case $du_owner in
+      *[!A-Za-z0-9_.-]* | -*) du_fail DU-STATE "The state key 'user' holds '$du_owner', which is not an OS user name." ;;
+    esac
+    du_find_switch
+    du_cluster_facts
+    du_here=$(cd -P "$du_pgdata" 2>/dev/null && pwd) || du_here=""
+    du_there=$(cd -P "$du_server_data" 2>/dev/null && pwd) || du_there=""
+    # beyond the Java phase: never record another directory as the old cluster
+    if [ -n "$du_old_cluster" ] && { [ -z "$du_here" ] || [ "$du_here" != "$du_there" ]; }; then
+      du_fail DU-PGDATA "PGDATA $du_pgdata is not the data directory of the running server ($du_server_data). Set PGDATA to the old cluster's data directory. Nothing was changed."
+    fi
+    if [ "${DOGU_UPGRADE_READ_ONLY_DURING_BACKUP:-false}" = true ]; then
+      du_psql "ALTER SYSTEM SET default_transaction_read_only = on" "change the old cluster's read-only guard"
+      du_guard_on=1
+      du_psql "SELECT pg_reload_conf()" "change the old cluster's read-only guard"
+      du_psql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname IS NOT NULL" "change the old cluster's read-only guard"
+      du_log INFO "old cluster is read-only from now on (other sessions ended); 'dogu-upgrade abort' undoes this"
+    fi
+    du_dump
+    du_guard_on= # from here on the guard stays, as in the Java phase
+  fi
+
+  if [ -n "$du_old_cluster" ]; then
+    du_state_set migration_old_pgdata "$du_pgdata"
+  else
+    du_state_remove migration_old_pgdata
+  fi
+  if [ -n "$du_backup" ]; then
+    du_state_set migration_backup_path "$du_target"
+    du_checkpoint pre-upgrade.backup-path-recorded
+  fi
+  du_state_set local_state upgrading
+  du_log INFO "pre-upgrade finished in $(($(date +%s) - du_phase_started)) s"
+  exit 0
+}
+
+du_help() {
+  cat <<'EOF'
+Usage: dogu-upgrade pre-upgrade [-v] FROM TO
+Old container, old server running: back up if needed, mark the upgrade.
+Without a Java 17+ runtime this runs as POSIX shell; settings come from the environment:
+PGDATA, DOGU_UPGRADE_BACKUP_DIR, DOGU_UPGRADE_STATE_STORE, DOGU_UPGRADE_LOCK_FILE,
+DOGU_UPGRADE_READ_ONLY_DURING_BACKUP, PGHOST, PGPORT, PGUSER, PGPASSFILE.
+Exit codes: 0 success, 2 usage, 3 failed or refused, 4 timeout, 5 locked.
+EOF
+}
+
+du_main() {
+  case ${1:-} in
+    pre-upgrade) shift; du_pre_upgrade "$@" ;;
+    *)
+      printf "dogu-upgrade: error [DU-PROCESS]: '%s' needs a Java 17+ runtime (JAVA, or java on PATH), and none was found; without Java only 'pre-upgrade FROM TO' runs.\n" "${1:-(no command)}" >&2
+      exit 3 ;;
+  esac
+}
+
+du_main "$@"
+# shellcheck disable=SC2317 # a guard: the shell must never read the jar that follows this text
+exit 3
