@@ -43,9 +43,8 @@ class ShellPreUpgradeIT {
     private static final String NEW_PASSWORD = "n3w 'super' \"secret\"";
 
     @ParameterizedTest(name = "{0}, state in {1}, layout {2}, user switch {3}")
-    // after merging the volume layouts of main: use ROOT_TO_DOCKER and DOCKER_TO_DOCKER here (a trial merge with
-    // main passes with "BUSYBOX, DOGUCTL, ROOT_TO_DOCKER, gosu" and "DASH, FILE, DOCKER_TO_DOCKER, gosu")
-    @CsvSource({"BUSYBOX, DOGUCTL, SAME, gosu", "DASH, FILE, SAME, gosu", "BUSYBOX, DOGUCTL, SAME, su"})
+    @CsvSource({"BUSYBOX, DOGUCTL, ROOT_TO_DOCKER, gosu", "DASH, FILE, DOCKER_TO_DOCKER, gosu",
+            "BUSYBOX, DOGUCTL, SAME, su"})
     void theShellPathWritesABackupThatTheJavaPostUpgradeRestoresIdentically(Shell shell, Store store, Layout layout,
                                                                            String userSwitch, @TempDir Path root)
             throws Exception {
@@ -76,9 +75,7 @@ class ShellPreUpgradeIT {
     }
 
     @ParameterizedTest(name = "layout {0}")
-    // after merging the volume layouts of main: add "ROOT_TO_DOCKER" (14.17-5 -> 14.21-1 moves PGDATA, no dump);
-    // a trial merge with main passes with it
-    @CsvSource({"SAME"})
+    @CsvSource({"SAME", "ROOT_TO_DOCKER"})
     void aMinorUpgradeWritesNoBackupButRecordsTheOldClusterAndTheState(Layout layout, @TempDir Path root)
             throws Exception {
         try (ShellHookFixture dogu = ShellHookFixture.in(root, layout, Store.DOGUCTL, "14", "14")) {
