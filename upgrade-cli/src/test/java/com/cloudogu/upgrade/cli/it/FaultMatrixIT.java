@@ -78,19 +78,12 @@ class FaultMatrixIT {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root, layout)) {
             ClusterFingerprint before = prepare(dogu);
             Map<String, String> hold = Map.of("DOGU_UPGRADE_HOLD_AT", boundary);
-            for (String p : PHASES) {
-                if (p.equals("post-upgrade")) {
-                    dogu.stopServer();
-                }
-                CliProcess cli = dogu.cli(p.equals("pre-upgrade") ? OLD : NEW);
-                String[] args = args(p);
-                if (p.equals(phase)) {
-                    CliProcess.Started started = cli.start(hold, args);
-                    started.awaitLog("holding at " + boundary, 120);
-                    started.kill();
-                }
-                cli.run(args).ok();
-            }
+            upgradeKillingOnce(dogu, phase, (cli, args) -> {
+                CliProcess.Started started = cli.start(hold, args);
+                started.awaitLog("holding at " + boundary, 120);
+                started.kill();
+                return boundary;
+            });
             assertRecovered(dogu, before);
             RESULTS.put(key, "| " + phase + " | `" + boundary + "` | killed, phase re-run | data identical, state"
                     + " clear, old cluster gone, no server left | pass (" + (System.nanoTime() - t0) / 1_000_000_000
@@ -128,22 +121,15 @@ class FaultMatrixIT {
         String killed = "finished before the kill";
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root, layout)) {
             ClusterFingerprint before = prepare(dogu);
-            for (String p : PHASES) {
-                if (p.equals("post-upgrade")) {
-                    dogu.stopServer();
+            killed = upgradeKillingOnce(dogu, phase, (cli, args) -> {
+                CliProcess.Started started = cli.start(args);
+                started.awaitLog("Using state store", 60);
+                if (started.process().waitFor(delayMillis, TimeUnit.MILLISECONDS)) {
+                    return "finished before the kill";
                 }
-                CliProcess cli = dogu.cli(p.equals("pre-upgrade") ? OLD : NEW);
-                String[] args = args(p);
-                if (p.equals(phase)) {
-                    CliProcess.Started started = cli.start(args);
-                    started.awaitLog("Using state store", 60);
-                    if (!started.process().waitFor(delayMillis, TimeUnit.MILLISECONDS)) {
-                        started.kill();
-                        killed = "killed at: " + lastStep(started.stderrSoFar());
-                    }
-                }
-                cli.run(args).ok();
-            }
+                started.kill();
+                return "killed at: " + lastStep(started.stderrSoFar());
+            });
             assertRecovered(dogu, before);
             RANDOM_RESULTS.put(key, "| " + run + " | " + layout + " | " + phase + " | " + delayMillis + " ms | " + killed
                     + " | identical, state clear, old cluster gone | pass |");
@@ -215,6 +201,34 @@ class FaultMatrixIT {
                 }
             });
         }
+    }
+
+    /** Kills one run of a phase somehow; says where. */
+    @FunctionalInterface
+    private interface Killer {
+        String kill(CliProcess cli, String[] args) throws Exception;
+    }
+
+    /**
+     * Runs the three phases as the dogu does (the old server stops between pre- and post-upgrade);
+     * {@code victim} is first started and killed by {@code killer}, then run again.
+     *
+     * @return what the killer said
+     */
+    private static String upgradeKillingOnce(EmbeddedDogu dogu, String victim, Killer killer) throws Exception {
+        String said = "";
+        for (String p : PHASES) {
+            if (p.equals("post-upgrade")) {
+                dogu.stopServer();
+            }
+            CliProcess cli = dogu.cli(p.equals("pre-upgrade") ? OLD : NEW);
+            String[] args = args(p);
+            if (p.equals(victim)) {
+                said = killer.kill(cli, args);
+            }
+            cli.run(args).ok();
+        }
+        return said;
     }
 
     private static ClusterFingerprint prepare(EmbeddedDogu dogu) throws Exception {
