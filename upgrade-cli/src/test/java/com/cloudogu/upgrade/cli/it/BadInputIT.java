@@ -159,6 +159,21 @@ class BadInputIT {
         row(13, "plugin directory writable by others", r, r.exitCode() == 2 ? 2 : 3, "writable");
     }
 
+    @Test
+    void pgdataThatIsNotTheRunningServersDataDirectory() throws Exception {
+        try (EmbeddedDogu other = EmbeddedDogu.in(root)) {
+            other.startServer(OLD);
+            Map<String, String> env = new HashMap<>(other.environment(OLD));
+            env.put("PGDATA", Files.createDirectories(other.volume().resolve("elsewhere")).toString());
+            CliProcess cli = new CliProcess(CliProcess.defaultJar(), env, Files.createDirectories(root.resolve("logs")));
+            row(14, "PGDATA is not the running server's data directory", cli.run("pre-upgrade", "14.19-1", "17.6-0"), 3,
+                    "running server's data directory is " + other.pgdata(OLD));
+            assertThat(other.backupDirectory()).as("nothing written").doesNotExist();
+            assertThat(other.state().get(StateKeys.LOCAL_STATE)).isEmpty();
+            assertThat(other.state().get(StateKeys.MIGRATION_OLD_PGDATA)).isEmpty();
+        }
+    }
+
     private void withRecordedPath(String value, int index, String what, String fragment) throws Exception {
         String original = dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow();
         String version = Files.readString(dogu.pgdata(OLD).resolve("PG_VERSION"));

@@ -38,7 +38,7 @@ public final class RunningCluster {
     public Facts facts() {
         String sql = "SELECT (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn),"
                 + " pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, current_setting('data_checksums'),"
-                + " current_setting('server_version_num')"
+                + " current_setting('server_version_num'), current_setting('data_directory')"
                 + " FROM pg_database d WHERE d.datname = 'template1'";
         String out = runner.runChecked(Command.of(tools.path("psql").toString(), "-X", "-w", "-A", "-t", "-q",
                         "-F", FIELD, "-d", "template1", "-c", sql)
@@ -46,19 +46,21 @@ public final class RunningCluster {
                 ErrorCode.BACKUP_FAILED, "query the running server (check PGHOST/PGPORT/PGUSER and that the old server runs)")
                 .stdout().strip();
         String[] f = out.split(java.util.regex.Pattern.quote(FIELD), -1);
-        if (f.length != 6) {
+        if (f.length != 7) {
             throw new UpgradeException(ErrorCode.BACKUP_FAILED, "Unexpected answer from the running server: " + f.length
-                    + " fields instead of 6: '" + out + "'.");
+                    + " fields instead of 7: '" + out + "'.");
         }
         return new Facts(Long.parseLong(f[0]), new ClusterSettings(f[1], f[2], f[3], "on".equals(f[4])),
-                Integer.parseInt(f[5]));
+                Integer.parseInt(f[5]), java.nio.file.Path.of(f[6]));
     }
 
     /**
      * @param sizeBytes total size of all connectable databases
      * @param settings initdb settings to carry over
      * @param serverVersionNum {@code server_version_num}
+     * @param dataDirectory the server's {@code data_directory}: where the cluster being dumped lives
      */
-    public record Facts(long sizeBytes, ClusterSettings settings, int serverVersionNum) {
+    public record Facts(long sizeBytes, ClusterSettings settings, int serverVersionNum,
+                        java.nio.file.Path dataDirectory) {
     }
 }

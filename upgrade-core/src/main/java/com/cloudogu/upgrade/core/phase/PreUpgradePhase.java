@@ -2,6 +2,8 @@ package com.cloudogu.upgrade.core.phase;
 
 import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.api.DoguVersion;
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.core.backup.BackupDecision;
 import com.cloudogu.upgrade.core.backup.BackupStrategy;
@@ -35,6 +37,28 @@ public final class PreUpgradePhase {
     }
 
     /**
+     * The old cluster's path is recorded for the new container; it must be the cluster that is dumped,
+     * or post-upgrade would later remove (or bring back) the wrong directory.
+     */
+    private void requireDumpedClusterIsPgdata(RunningCluster.Facts facts, Optional<OldCluster> old) {
+        Path pgdata = env.settings().dataDirectory();
+        if (!sameDirectory(facts.dataDirectory(), pgdata)) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "The running server's data directory is "
+                    + facts.dataDirectory() + " but PGDATA is " + pgdata + (old.isEmpty() ? " (no cluster there)" : "")
+                    + ". Set PGDATA (or --pgdata) to the old container's data directory and run pre-upgrade again;"
+                    + " nothing was written.");
+        }
+    }
+
+    private static boolean sameDirectory(Path a, Path b) {
+        try {
+            return java.nio.file.Files.isSameFile(a, b);
+        } catch (java.io.IOException e) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
+    }
+
+    /**
      * @param from version upgraded from
      * @param to version upgraded to
      */
@@ -61,6 +85,7 @@ public final class PreUpgradePhase {
                     ServerOwner owner = env.owner();
                     RunningCluster cluster = new RunningCluster(env.clientTools(), env.runner(), owner.name());
                     RunningCluster.Facts facts = cluster.facts();
+                    requireDumpedClusterIsPgdata(facts, old);
                     ReadOnlyGuard guard = new ReadOnlyGuard(env.clientTools(), env.runner(), owner.name());
                     if (env.settings().readOnlyDuringBackup()) {
                         guard.enable();
