@@ -87,9 +87,10 @@ public final class BuiltinChecks {
                         + " JOIN pg_catalog.pg_attribute pa ON pa.attrelid = p.oid AND pa.attname = ca.attname"
                         + " AND NOT pa.attisdropped"
                         + " WHERE (ca.attgenerated <> '') <> (pa.attgenerated <> '')",
-                "Make both columns alike: turn the child's column into a plain one (ALTER TABLE child ALTER COLUMN col"
-                        + " DROP EXPRESSION, PostgreSQL 13 and newer), or detach the child (ALTER TABLE child NO INHERIT"
-                        + " parent, or ALTER TABLE parent DETACH PARTITION child), then run the upgrade again.",
+                "Make the child's column a plain one, in one transaction: detach the child (ALTER TABLE child NO"
+                        + " INHERIT parent, or ALTER TABLE parent DETACH PARTITION child), ALTER TABLE child ALTER COLUMN"
+                        + " col DROP EXPRESSION (PostgreSQL 13 and newer; on 12 recreate the child), attach it again"
+                        + " (INHERIT parent, or ATTACH PARTITION child FOR VALUES ...); then run the upgrade again.",
                 "PostgreSQL 16 release notes (generated columns and inheritance); pg_dump emits the child's expression");
     }
 

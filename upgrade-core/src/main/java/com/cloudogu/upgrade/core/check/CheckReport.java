@@ -26,6 +26,20 @@ public record CheckReport(String from, String to, String serverVersion, List<Res
         }
     }
 
+    /**
+     * @param from dogu version upgraded from
+     * @param to dogu version upgraded to
+     * @return the report of an upgrade that needs no checks (the major does not change)
+     */
+    public static CheckReport notNeeded(String from, String to) {
+        return new CheckReport(from, to, "", List.of(), List.of());
+    }
+
+    /** @return whether the checks ran (only for a major upgrade) */
+    public boolean ran() {
+        return !serverVersion.isEmpty();
+    }
+
     /** @return whether no check found anything */
     public boolean passed() {
         return results.stream().allMatch(Result::passed);
@@ -42,6 +56,27 @@ public record CheckReport(String from, String to, String serverVersion, List<Res
         for (Result r : results) {
             lines.add(r.passed() ? "ok      " + r.check().id()
                     : "FAILED  " + r.check().id() + ": " + r.findings().size() + " object(s)");
+        }
+        return lines;
+    }
+
+    /**
+     * @return {@link #summary()} with every object found and what to do, indented under its check,
+     *     and the checks that do not apply
+     */
+    public List<String> details() {
+        List<String> lines = new ArrayList<>();
+        for (Result r : results) {
+            if (r.passed()) {
+                lines.add("ok      " + r.check().id());
+            } else {
+                lines.add("FAILED  " + r.check().id() + ": " + r.check().title());
+                r.findings().forEach(f -> lines.add("          " + f));
+                lines.add("          what to do: " + r.check().remedy());
+            }
+        }
+        if (!notApplicable.isEmpty()) {
+            lines.add("not needed for this upgrade: " + String.join(", ", notApplicable));
         }
         return lines;
     }
