@@ -55,10 +55,10 @@ public final class BuiltinChecks {
                 Scope.CLUSTER, always(),
                 (version, to) -> "SELECT pg_catalog.format('database %s (encoding %s; the cluster has %s)',"
                         + " pg_catalog.quote_ident(datname), pg_catalog.pg_encoding_to_char(encoding), " + encodings + ")"
-                        + " FROM pg_catalog.pg_database WHERE datname::text ~ '[^\\x01-\\x7e]' AND " + mixed
+                        + " FROM pg_catalog.pg_database WHERE datname::text ~ '[^\\x01-\\x7f]' AND " + mixed
                         + " UNION ALL SELECT pg_catalog.format('role %s (the cluster has databases in %s)',"
                         + " pg_catalog.quote_ident(rolname), " + encodings + ")"
-                        + " FROM pg_catalog.pg_roles WHERE rolname::text ~ '[^\\x01-\\x7e]' AND " + mixed,
+                        + " FROM pg_catalog.pg_roles WHERE rolname::text ~ '[^\\x01-\\x7f]' AND " + mixed,
                 "Rename them to ASCII names (ALTER DATABASE ... RENAME TO ..., ALTER ROLE ... RENAME TO ...; clients"
                         + " that use the old names need the new ones), or move the data of the databases that are not"
                         + " UTF8 into UTF8 databases, then run the upgrade again.",

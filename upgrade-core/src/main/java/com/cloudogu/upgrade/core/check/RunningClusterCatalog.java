@@ -135,6 +135,9 @@ public final class RunningClusterCatalog implements ClusterCatalog {
     private String psql(byte[] script, String what) {
         Command.Builder psql = Command.of(tools.path("psql").toString(), "-X", "-w", "-A", "-t", "-q", "-z", "-0",
                 "-v", "ON_ERROR_STOP=1", "-d", ADMIN_DATABASE, "-f", "-");
+        if (System.getenv("PGCONNECT_TIMEOUT") == null) {
+            psql.env("PGCONNECT_TIMEOUT", "30"); // plan must not hang on an unreachable host
+        }
         connection.forEach(psql::env);
         return runner.runChecked(psql.env("PGCLIENTENCODING", "UTF8").stdin(() -> new ByteArrayInputStream(script))
                         .runAs(osUser).captureStdout().timeout(Duration.ofMinutes(10)).label("psql").build(),
