@@ -29,11 +29,6 @@ public final class BuiltinChecks {
                 viewsOnRemovedCatalogColumns());
     }
 
-    /** @param checks checks @param id one id @return the check with that id */
-    static CompatibilityCheck byId(List<CompatibilityCheck> checks, String id) {
-        return checks.stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
-    }
-
     private static String notInExtension(String catalog, String oid) {
         return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog." + catalog
                 + "'::pg_catalog.regclass AND e.objid = " + oid + " AND e.deptype = 'e')";
