@@ -24,7 +24,8 @@ public final class BuiltinChecks {
 
     /** @return every built-in check, in report order */
     public static List<CompatibilityCheck> all() {
-        return List.of(nonAsciiNamesInMixedEncodingCluster(), inheritedGeneratedColumns(), postfixOperators(),
+        return List.of(nonAsciiNamesInMixedEncodingCluster(), nullsUnderNotNullParents(), inheritedGeneratedColumns(),
+                postfixOperators(),
                 incompatiblePolymorphics(), userDefinedEncodingConversions(), removedDataTypes(),
                 viewsOnRemovedCatalogColumns());
     }
@@ -58,6 +59,39 @@ public final class BuiltinChecks {
                         + " that use the old names need the new ones), or move the data of the databases that are not"
                         + " UTF8 into UTF8 databases, then run the upgrade again.",
                 "pg_dumpall/pg_dump: names are written in each database's client_encoding");
+    }
+
+    /**
+     * A parent column made {@code NOT NULL} with {@code ALTER TABLE ONLY} leaves the inheritance
+     * child's column nullable. pg_dump recreates the child with {@code INHERITS}, which gives its column
+     * the parent's {@code NOT NULL}, so the child's {@code COPY} fails on the first NULL, in every
+     * major. Only children that hold a NULL there are reported (found with an {@code EXISTS} on each
+     * such column alone; the fence keeps the scan off every other table).
+     */
+    static CompatibilityCheck nullsUnderNotNullParents() {
+        return new CompatibilityCheck("nulls-under-not-null-parents",
+                "NULLs in an inheritance child's column that is NOT NULL in the parent",
+                Scope.DATABASE, always(),
+                (version, to) -> "SELECT pg_catalog.format('table %I.%I column %I holds NULLs, but in its parent %I.%I"
+                        + " the column is NOT NULL', child_schema, child, col, parent_schema, parent)"
+                        + " FROM (SELECT cn.nspname AS child_schema, c.relname AS child, ca.attname AS col,"
+                        + " pn.nspname AS parent_schema, p.relname AS parent"
+                        + " FROM pg_catalog.pg_inherits i"
+                        + " JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid"
+                        + " JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace"
+                        + " JOIN pg_catalog.pg_class p ON p.oid = i.inhparent"
+                        + " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace"
+                        + " JOIN pg_catalog.pg_attribute ca ON ca.attrelid = c.oid AND ca.attnum > 0 AND NOT ca.attisdropped"
+                        + " JOIN pg_catalog.pg_attribute pa ON pa.attrelid = p.oid AND pa.attname = ca.attname"
+                        + " AND NOT pa.attisdropped"
+                        + " WHERE pa.attnotnull AND NOT ca.attnotnull AND c.relkind = 'r' OFFSET 0) AS candidate"
+                        + " WHERE (pg_catalog.xpath('/row/n/text()', pg_catalog.query_to_xml(pg_catalog.format("
+                        + "'SELECT EXISTS (SELECT 1 FROM ONLY %I.%I WHERE %I IS NULL) AS n', child_schema, child, col),"
+                        + " false, true, '')))[1]::text = 'true'",
+                "Fill in the NULLs (UPDATE ONLY child SET col = ... WHERE col IS NULL) and make the child's column"
+                        + " NOT NULL (ALTER TABLE ONLY child ALTER COLUMN col SET NOT NULL), or drop NOT NULL from the"
+                        + " parent (ALTER TABLE ONLY parent ALTER COLUMN col DROP NOT NULL); then run the upgrade again.",
+                "pg_dump recreates children with INHERITS; pg_upgrade 18 check.c check_for_not_null_inheritance");
     }
 
     /**

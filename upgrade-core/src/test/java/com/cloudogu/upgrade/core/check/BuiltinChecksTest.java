@@ -74,6 +74,24 @@ class BuiltinChecksTest {
     }
 
     @Test
+    void nullsInAChildColumnThatIsNotNullInTheParentAreFoundAndBreakTheRestore() throws Exception {
+        try (PostgresServer old = PostgresServer.builder(PostgresVersions.V14).start();
+             PostgresServer target = PostgresServer.builder(PostgresVersions.V17).start()) {
+            old.execute("postgres", "CREATE TABLE p (a int, b int); CREATE TABLE c (x int) INHERITS (p);"
+                    + " ALTER TABLE ONLY p ALTER COLUMN a SET NOT NULL; INSERT INTO c VALUES (NULL, 1, 2), (3, NULL, 4);"
+                    + " CREATE TABLE p2 (a int); CREATE TABLE c2 () INHERITS (p2);"
+                    + " ALTER TABLE ONLY p2 ALTER COLUMN a SET NOT NULL; INSERT INTO c2 VALUES (1)");
+
+            assertThat(OldCluster.findings(OldCluster.check(old, "14.19-1", "17.6-0"), "nulls-under-not-null-parents"))
+                    .as("c2 is nullable too but holds no NULL: its restore succeeds")
+                    .containsExactly("database postgres: table public.c column a holds NULLs, but in its parent public.p"
+                            + " the column is NOT NULL");
+            assertThat(OldCluster.restoreFails(old, "postgres", target, dir))
+                    .contains("null value in column \"a\" of relation \"c\" violates not-null constraint");
+        }
+    }
+
+    @Test
     void postfixOperatorIsFoundAndBreaksTheRestoreInto14() throws Exception {
         try (PostgresServer old = PostgresServer.builder(PostgresVersions.V13).start();
              PostgresServer target = PostgresServer.builder(PostgresVersions.V14).start()) {
