@@ -27,7 +27,8 @@ public final class BuiltinChecks {
         return List.of(nonAsciiNamesInMixedEncodingCluster(), nullsUnderNotNullParents(), inheritedGeneratedColumns(),
                 postfixOperators(),
                 incompatiblePolymorphics(), userDefinedEncodingConversions(), removedDataTypes(),
-                viewsOnRemovedCatalogColumns());
+                viewsOnRemovedCatalogColumns(), removedParametersInRoleAndDatabaseSettings(),
+                removedParametersInFunctionSettings());
     }
 
     private static String notInExtension(String catalog, String oid) {
@@ -235,5 +236,44 @@ public final class BuiltinChecks {
                 "Change the views to the new columns (or drop them and recreate them after the upgrade), then run the"
                         + " upgrade again.",
                 "release notes' migration sections of PostgreSQL 12, 15, 17, 18");
+    }
+
+    /** Role and database settings ({@code ALTER ROLE/DATABASE ... SET}) of parameters the new major removed. */
+    static CompatibilityCheck removedParametersInRoleAndDatabaseSettings() {
+        return new CompatibilityCheck("removed-parameters-in-role-and-database-settings",
+                "role or database settings of configuration parameters the new major removed",
+                Scope.CLUSTER, (from, to) -> !RemovedParameter.between(from, to).isEmpty(),
+                (version, to) -> "SELECT pg_catalog.format('%s sets %s (use %s)', CASE"
+                        + " WHEN s.setrole <> 0 AND s.setdatabase <> 0 THEN pg_catalog.format('role %s in database %s',"
+                        + " pg_catalog.quote_ident(r.rolname), pg_catalog.quote_ident(d.datname))"
+                        + " WHEN s.setrole <> 0 THEN 'role ' || pg_catalog.quote_ident(r.rolname)"
+                        + " ELSE 'database ' || pg_catalog.quote_ident(d.datname) END, cfg, removed.replacement)"
+                        + " FROM pg_catalog.pg_db_role_setting s"
+                        + " LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole"
+                        + " LEFT JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase"
+                        + " CROSS JOIN LATERAL pg_catalog.unnest(s.setconfig) AS cfg"
+                        + " JOIN (VALUES " + RemovedParameter.values(RemovedParameter.between(
+                                CompatibilityChecker.majorOf(version), to)) + ") AS removed(name, replacement)"
+                        + " ON pg_catalog.lower(pg_catalog.split_part(cfg, '=', 1)) = removed.name",
+                "Remove the settings (ALTER ROLE ... RESET parameter, ALTER DATABASE ... RESET parameter) or set the"
+                        + " replacement the message names after the upgrade; then run the upgrade again.",
+                "release notes of PostgreSQL 14 and 16 (removed parameters)");
+    }
+
+    /** Function {@code SET} clauses of parameters the new major removed. */
+    static CompatibilityCheck removedParametersInFunctionSettings() {
+        return new CompatibilityCheck("removed-parameters-in-function-settings",
+                "functions with a SET clause of a configuration parameter the new major removed",
+                Scope.DATABASE, (from, to) -> !RemovedParameter.between(from, to).isEmpty(),
+                (version, to) -> "SELECT pg_catalog.format('function %s sets %s (use %s)',"
+                        + " p.oid::pg_catalog.regprocedure, cfg, removed.replacement)"
+                        + " FROM pg_catalog.pg_proc p CROSS JOIN LATERAL pg_catalog.unnest(p.proconfig) AS cfg"
+                        + " JOIN (VALUES " + RemovedParameter.values(RemovedParameter.between(
+                                CompatibilityChecker.majorOf(version), to)) + ") AS removed(name, replacement)"
+                        + " ON pg_catalog.lower(pg_catalog.split_part(cfg, '=', 1)) = removed.name"
+                        + " WHERE p.oid >= " + USER_OBJECT + " AND " + notInExtension("pg_proc", "p.oid"),
+                "Remove the SET clause (ALTER FUNCTION ... RESET parameter) or replace it after the upgrade; then"
+                        + " run the upgrade again.",
+                "release notes of PostgreSQL 14 and 16 (removed parameters)");
     }
 }

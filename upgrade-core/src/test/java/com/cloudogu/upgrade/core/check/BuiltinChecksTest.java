@@ -172,6 +172,44 @@ class BuiltinChecksTest {
     }
 
     @Test
+    void roleAndDatabaseSettingsOfAParameterThat16RemovedAreFoundAndBreakTheRestore() throws Exception {
+        try (PostgresServer old = PostgresServer.builder(PostgresVersions.V14).start();
+             PostgresServer target = PostgresServer.builder(PostgresVersions.V16).start()) {
+            old.execute("postgres", "CREATE DATABASE shop");
+            old.execute("postgres", "CREATE ROLE app; ALTER ROLE app SET force_parallel_mode = on;"
+                    + " ALTER DATABASE shop SET force_parallel_mode = off;"
+                    + " ALTER ROLE app IN DATABASE shop SET Force_Parallel_Mode = regress;"
+                    + " ALTER ROLE app SET work_mem = '8MB'");
+
+            assertThat(OldCluster.findings(OldCluster.check(old, "14.19-1", "16.10-1"),
+                    "removed-parameters-in-role-and-database-settings")).containsExactly(
+                    "database shop sets force_parallel_mode=off (use debug_parallel_query)",
+                    "role app in database shop sets force_parallel_mode=regress (use debug_parallel_query)",
+                    "role app sets force_parallel_mode=on (use debug_parallel_query)");
+            assertThat(OldCluster.check(old, "14.19-1", "15.14-1").notApplicable())
+                    .contains("removed-parameters-in-role-and-database-settings");
+            assertThat(OldCluster.clusterRestoreFails(old, target, dir))
+                    .contains("unrecognized configuration parameter \"force_parallel_mode\"");
+        }
+    }
+
+    @Test
+    void functionSetClauseOfAParameterThat14RemovedIsFoundAndBreaksTheRestore() throws Exception {
+        try (PostgresServer old = PostgresServer.builder(PostgresVersions.V13).start();
+             PostgresServer target = PostgresServer.builder(PostgresVersions.V14).start()) {
+            old.execute("postgres", "CREATE FUNCTION legacy() RETURNS int LANGUAGE sql"
+                    + " SET operator_precedence_warning = on AS 'SELECT 1'");
+
+            assertThat(OldCluster.findings(OldCluster.check(old, "13.23-1", "14.19-1"),
+                    "removed-parameters-in-function-settings")).containsExactly(
+                    "database postgres: function legacy() sets operator_precedence_warning=on (use nothing (remove the"
+                            + " setting))");
+            assertThat(OldCluster.restoreFails(old, "postgres", target, dir))
+                    .contains("unrecognized configuration parameter \"operator_precedence_warning\"");
+        }
+    }
+
+    @Test
     void theSampleDataTheUpgradeTestsUsePassesEveryCheck() throws Exception {
         try (PostgresServer old = PostgresServer.builder(PostgresVersions.V14).start()) {
             SampleData.load(old);
