@@ -385,7 +385,9 @@ public final class CatalogSnapshot {
                 + " FROM pg_collation co" + userNamespace("co.collnamespace")
                 + " AND " + notExtensionMember("pg_collation", "co.oid"));
         // Extensions.
-        queries.add("SELECT 'extension ' || quote_ident(x.extname), 'version=' || x.extversion || ' schema='"
+        // Keyed as the fingerprint's "extension" items (which say "installed"), plus " / version".
+        queries.add("SELECT 'extension \"' || replace(x.extname, '\"', '\"\"') || '\" / version',"
+                + " 'version=' || x.extversion || ' schema='"
                 + " || quote_ident(x.extnamespace::regnamespace::text) || ' owner=' || pg_get_userbyid(x.extowner)"
                 + " FROM pg_extension x");
         // Text search.
@@ -473,18 +475,14 @@ public final class CatalogSnapshot {
                 String key = prefix + rows.getString(1);
                 String value = Objects.toString(rows.getString(2), "null");
                 String previous = items.putIfAbsent(key, value);
-                if (previous != null && !previous.equals(value)) {
-                    // Two objects render the same key (e.g. overloaded names): keep both, in order.
-                    items.put(key, sortedJoin(previous, value));
+                if (previous != null) {
+                    throw new IllegalStateException("Two catalog items have the key " + key + ": " + previous
+                            + " and " + value);
                 }
             }
         } catch (SQLException e) {
             throw new SQLException("Catalog snapshot query failed: " + e.getMessage() + "\n" + sql, e.getSQLState(), e);
         }
-    }
-
-    private static String sortedJoin(String a, String b) {
-        return a.compareTo(b) <= 0 ? a + " | " + b : b + " | " + a;
     }
 
     private static String single(Statement statement, String sql) throws SQLException {

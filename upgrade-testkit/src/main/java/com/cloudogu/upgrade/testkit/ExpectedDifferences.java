@@ -189,7 +189,7 @@ public final class ExpectedDifferences {
 
         @Override
         boolean matches(Difference d) {
-            return d.item().matches(".* / extension [^/]+") && d.before() != null && d.after() != null
+            return d.item().matches(".* / extension \".+\" / version") && d.before() != null && d.after() != null
                     && version.matcher(d.before()).replaceFirst("").equals(version.matcher(d.after()).replaceFirst(""));
         }
     };
@@ -265,8 +265,9 @@ public final class ExpectedDifferences {
     }
 
     /**
-     * @return whether {@code after} is {@code before} with some {@code name.} qualifiers (unquoted
-     *     or quoted identifiers at a word start) deleted, and nothing else changed
+     * @return whether {@code after} is {@code before} with some column qualifiers {@code name.}
+     *     (unquoted or quoted identifiers at a word start) deleted, and nothing else changed; the
+     *     schema of a relation, type, operator or function is never taken for a qualifier
      */
     static boolean differsOnlyByQualifiers(String before, String after) {
         int i = 0;
@@ -274,7 +275,8 @@ public final class ExpectedDifferences {
         boolean deleted = false;
         while (i < before.length()) {
             int qualifier = qualifierLength(before, i);
-            if (qualifier > 0 && !after.startsWith(before.substring(i, i + qualifier), j)) {
+            if (qualifier > 0 && !after.startsWith(before.substring(i, i + qualifier), j)
+                    && isColumnQualifier(before, i, qualifier)) {
                 i += qualifier;
                 deleted = true;
             } else if (j < after.length() && before.charAt(i) == after.charAt(j)) {
@@ -285,6 +287,26 @@ public final class ExpectedDifferences {
             }
         }
         return deleted && j == after.length();
+    }
+
+    // A column's table qualifier, not the schema of a relation (after FROM/JOIN/ONLY), of a type
+    // (after ::), of an operator (OPERATOR(...)) or of a function (followed by a parenthesis).
+    private static boolean isColumnQualifier(String text, int start, int length) {
+        String head = text.substring(0, start).stripTrailing();
+        if (head.endsWith("::") || head.endsWith("OPERATOR(") || head.endsWith(" FROM") || head.endsWith(" JOIN")
+                || head.endsWith(" ONLY") || head.equals("FROM")) {
+            return false;
+        }
+        int k = start + length;
+        if (k < text.length() && text.charAt(k) == '"') {
+            int close = text.indexOf('"', k + 1);
+            k = close < 0 ? text.length() : close + 1;
+        } else {
+            while (k < text.length() && (Character.isLetterOrDigit(text.charAt(k)) || text.charAt(k) == '_')) {
+                k++;
+            }
+        }
+        return k >= text.length() || text.charAt(k) != '(';
     }
 
     // Length of "name." or "\"quoted name\"." starting at i (at a word start), else 0.
