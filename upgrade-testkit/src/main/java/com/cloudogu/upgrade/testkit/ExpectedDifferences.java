@@ -3,10 +3,12 @@ package com.cloudogu.upgrade.testkit;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint.Difference;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -92,15 +94,41 @@ public final class ExpectedDifferences {
 
     /**
      * From PostgreSQL 16 on, {@code pg_get_viewdef} leaves out the table qualifier of a column when
-     * the query has one relation at that level. Explained only when deleting {@code name.}
-     * qualifiers from the old text gives exactly the new one.
+     * the query has one relation at that level. Explained only when deleting column qualifiers
+     * {@code name.} from the old text gives exactly the new one; a qualifier that names a schema of
+     * the database, a type's (after {@code ::}), an operator's or a function's schema is never
+     * deleted.
      */
-    public static final ExpectedDifference VIEW_DEPARSE_QUALIFIERS = new Simple("view-deparse-qualifiers",
-            "PostgreSQL 16 deparses view columns without the table qualifier when it is not needed", 16) {
+    public static final ExpectedDifference VIEW_DEPARSE_QUALIFIERS = new ExpectedDifference() {
         @Override
-        boolean matches(Difference d) {
-            return d.item().endsWith(" / definition") && d.before() != null && d.after() != null
-                    && differsOnlyByQualifiers(d.before(), d.after());
+        public String id() {
+            return "view-deparse-qualifiers";
+        }
+
+        @Override
+        public String reason() {
+            return "PostgreSQL 16 deparses view columns without the table qualifier when it is not needed";
+        }
+
+        @Override
+        public boolean explains(Difference d, CatalogSnapshot before, CatalogSnapshot after) {
+            if (!crosses(before, after, 16) || !d.item().endsWith(" / definition") || d.before() == null
+                    || d.after() == null) {
+                return false;
+            }
+            String database = d.item().substring(0, d.item().indexOf(" / relation ") + 3);
+            Set<String> schemas = new HashSet<>();
+            for (String key : before.items().keySet()) {
+                if (key.startsWith(database + "schema ")) {
+                    schemas.add(key.substring(database.length() + "schema ".length()));
+                }
+            }
+            return differsOnlyByQualifiers(d.before(), d.after(), schemas);
+        }
+
+        @Override
+        public String toString() {
+            return id();
         }
     };
 
@@ -267,16 +295,16 @@ public final class ExpectedDifferences {
     /**
      * @return whether {@code after} is {@code before} with some column qualifiers {@code name.}
      *     (unquoted or quoted identifiers at a word start) deleted, and nothing else changed; the
-     *     schema of a relation, type, operator or function is never taken for a qualifier
+     *     name of a schema, and the schema of a type, operator or function, is never taken for one
      */
-    static boolean differsOnlyByQualifiers(String before, String after) {
+    static boolean differsOnlyByQualifiers(String before, String after, Set<String> schemas) {
         int i = 0;
         int j = 0;
         boolean deleted = false;
         while (i < before.length()) {
             int qualifier = qualifierLength(before, i);
             if (qualifier > 0 && !after.startsWith(before.substring(i, i + qualifier), j)
-                    && isColumnQualifier(before, i, qualifier)) {
+                    && isColumnQualifier(before, i, qualifier, schemas)) {
                 i += qualifier;
                 deleted = true;
             } else if (j < after.length() && before.charAt(i) == after.charAt(j)) {
@@ -289,12 +317,14 @@ public final class ExpectedDifferences {
         return deleted && j == after.length();
     }
 
-    // A column's table qualifier, not the schema of a relation (after FROM/JOIN/ONLY), of a type
-    // (after ::), of an operator (OPERATOR(...)) or of a function (followed by a parenthesis).
-    private static boolean isColumnQualifier(String text, int start, int length) {
+    // A column's table qualifier: not a schema of the database, nor the schema of a type (after
+    // ::), of an operator (OPERATOR(...)) or of a function (followed by a parenthesis).
+    private static boolean isColumnQualifier(String text, int start, int length, Set<String> schemas) {
+        if (schemas.contains(text.substring(start, start + length - 1))) {
+            return false;
+        }
         String head = text.substring(0, start).stripTrailing();
-        if (head.endsWith("::") || head.endsWith("OPERATOR(") || head.endsWith(" FROM") || head.endsWith(" JOIN")
-                || head.endsWith(" ONLY") || head.equals("FROM")) {
+        if (head.endsWith("::") || head.endsWith("OPERATOR(")) {
             return false;
         }
         int k = start + length;
