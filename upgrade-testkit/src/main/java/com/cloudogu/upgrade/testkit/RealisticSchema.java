@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *       one never populated);
  *   <li>declarative partitioning: range partitions with list sub-partitions, default partitions at
  *       two levels, an attached partition from MINVALUE, hash partitions, partitioned indexes, a
- *       partition-local index, foreign keys to and from partitioned tables, a row trigger on the
- *       partitioned table and a BEFORE trigger on one partition, a generated column on the
+ *       partition-local index, foreign keys to and from partitioned tables, row and statement
+ *       triggers on the partitioned table and a BEFORE trigger on one partition, a generated column on the
  *       partitioned table (the same expression in every partition);
  *   <li>multi-level and multiple inheritance with inherited, local and NO INHERIT constraints and
  *       defaults overridden in a child;
@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *       (with owner, privileges and a comment), comments on most kinds of object.
  * </ul>
  *
- * <p>About 6,000 rows. It avoids what a major upgrade refuses by design, e.g. a generated column in
+ * <p>About 5,500 rows. It avoids what a major upgrade refuses by design, e.g. a generated column in
  * an inheritance child whose parent's column is not generated (refused from 16 on). Compare the
  * result with {@link CatalogSnapshot}.
  */

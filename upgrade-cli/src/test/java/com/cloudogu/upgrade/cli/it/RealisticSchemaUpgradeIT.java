@@ -46,6 +46,7 @@ class RealisticSchemaUpgradeIT {
             // Runs before the snapshot: the rolled-back statements still advance sequences.
             Map<String, String> behaviourBefore = behaviour(old);
             CatalogSnapshot before = CatalogSnapshot.of(old);
+            assertThat(before.items()).as("objects of the realistic schema").hasSizeGreaterThan(700);
             dogu.setPassword(PASSWORD);
 
             cli(dogu, oldServer, strategy).run("pre-upgrade", from, to).ok();

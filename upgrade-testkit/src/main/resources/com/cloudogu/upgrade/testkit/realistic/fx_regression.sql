@@ -340,6 +340,8 @@ BEGIN
   RETURN NEW;
 END $$;
 CREATE TRIGGER eu_fill BEFORE INSERT ON fx_part.events_2024_eu FOR EACH ROW EXECUTE PROCEDURE fx_part.eu_fill();
+CREATE TRIGGER events_purged AFTER DELETE OR TRUNCATE ON fx_part.events
+  FOR EACH STATEMENT EXECUTE PROCEDURE fx_core.count_rows('events');
 CREATE TABLE fx_part.event_notes (
   note_id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   event_id bigint NOT NULL, happened date NOT NULL, region text NOT NULL, body text,
