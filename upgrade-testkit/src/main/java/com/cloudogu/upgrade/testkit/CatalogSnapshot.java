@@ -86,7 +86,7 @@ public final class CatalogSnapshot {
         SortedMap<String, String> items = new TreeMap<>(fingerprint.items());
         int version;
         List<String> databases = new ArrayList<>();
-        try (Connection connection = source.open("postgres"); Statement statement = connection.createStatement()) {
+        try (Connection connection = openDiscovery(source); Statement statement = connection.createStatement()) {
             statement.execute(SESSION_SETTINGS);
             version = Integer.parseInt(single(statement, "SELECT current_setting('server_version_num')"));
             readShared(statement, items);
@@ -482,6 +482,17 @@ public final class CatalogSnapshot {
             }
         } catch (SQLException e) {
             throw new SQLException("Catalog snapshot query failed: " + e.getMessage() + "\n" + sql, e.getSQLState(), e);
+        }
+    }
+
+    private static Connection openDiscovery(ConnectionSource source) throws SQLException {
+        try {
+            return source.open("postgres");
+        } catch (SQLException e) {
+            if ("3D000".equals(e.getSQLState())) { // invalid_catalog_name: someone dropped "postgres"
+                return source.open("template1");
+            }
+            throw e;
         }
     }
 
