@@ -34,7 +34,12 @@ public enum ErrorCode {
     /** Another phase holds the upgrade lock. */
     LOCKED("DU-LOCKED"),
     /** An earlier phase failed and recorded its reason in the state store. */
-    UPGRADE_FAILED("DU-FAILED");
+    UPGRADE_FAILED("DU-FAILED"),
+    /**
+     * The old cluster holds objects the new major's restore refuses (found by the compatibility checks
+     * before anything was written).
+     */
+    INCOMPATIBLE_CLUSTER("DU-INCOMPATIBLE");
 
     private final String code;
 

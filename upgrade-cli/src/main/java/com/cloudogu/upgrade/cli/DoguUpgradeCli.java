@@ -4,6 +4,8 @@ import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.core.UpgradePlan;
 import com.cloudogu.upgrade.core.UpgradeStatus;
+import com.cloudogu.upgrade.core.check.CheckReport;
+import com.cloudogu.upgrade.core.check.CompatibilityChecker;
 import com.cloudogu.upgrade.core.migration.DiscoveredMigration;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
@@ -20,7 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dogu-upgrade", mixinStandardHelpOptions = true, version = "dogu-upgrade 0.1.0",
         description = "Upgrades the PostgreSQL dogu's cluster across image versions without losing data.",
         subcommands = {DoguUpgradeCli.PreUpgrade.class, DoguUpgradeCli.PostUpgrade.class, DoguUpgradeCli.Startup.class, DoguUpgradeCli.Abort.class,
-                DoguUpgradeCli.Status.class, DoguUpgradeCli.Plan.class, DoguUpgradeCli.Migrations.class},
+                DoguUpgradeCli.Status.class, DoguUpgradeCli.Plan.class, DoguUpgradeCli.Check.class,
+                DoguUpgradeCli.Migrations.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success, also when there is nothing to do",
                 "1:internal error (a bug; rerun with --verbose and report it)",
@@ -199,7 +202,36 @@ public final class DoguUpgradeCli {
             out.println("pending migrations (marker not set): " + list(p.pendingMigrations()));
             out.println("completed migrations (marker set): " + list(p.completedMigrations()));
             out.println("checked on the temporary server (no marker): " + list(p.checkedMigrations()));
+            if (p.majorUpgrade()) {
+                out.println("compatibility checks on the running old server (pre-upgrade refuses on FAILED):");
+                p.compatibilityChecks().forEach(l -> out.println("  " + l));
+            }
             out.flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "check", description = "Old container, old server running: find what the new PostgreSQL major"
+            + " would refuse to restore, as pre-upgrade does first. Changes nothing. Exit 3 if something was found.")
+    static final class Check implements Callable<Integer> {
+        @Mixin SharedOptions options;
+        @Mixin VersionPair versions;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            CheckReport report = options.upgrade().check(versions.from(), versions.to());
+            PrintWriter out = spec.commandLine().getOut();
+            if (!report.ran()) {
+                out.println("check " + report.from() + " -> " + report.to() + ": the PostgreSQL major does not go up,"
+                        + " nothing to check");
+            } else {
+                out.println("check " + report.from() + " -> " + report.to() + " on the running PostgreSQL "
+                        + report.serverVersion() + " server");
+                report.details().forEach(out::println);
+            }
+            out.flush();
+            CompatibilityChecker.refuseIfIncompatible(report);
             return ExitCodes.OK;
         }
     }

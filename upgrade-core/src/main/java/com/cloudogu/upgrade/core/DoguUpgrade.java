@@ -1,12 +1,15 @@
 package com.cloudogu.upgrade.core;
 
 import com.cloudogu.upgrade.api.DoguVersion;
+import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
 import com.cloudogu.upgrade.api.migration.Migration;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.backup.BackupDecision;
 import com.cloudogu.upgrade.core.backup.BackupPlanner;
+import com.cloudogu.upgrade.core.check.CheckReport;
+import com.cloudogu.upgrade.core.check.CompatibilityChecker;
 import com.cloudogu.upgrade.core.event.EventDispatcher;
 import com.cloudogu.upgrade.core.migration.DiscoveredMigration;
 import com.cloudogu.upgrade.core.migration.MigrationRegistry;
@@ -104,7 +107,33 @@ public final class DoguUpgrade {
             }
         }
         return new UpgradePlan(from.toString(), to.toString(), from.isMajorUpgradeTo(to), decision.reasons(), pending,
-                done, checked);
+                done, checked, compatibilityLines(from, to));
+    }
+
+    private List<String> compatibilityLines(DoguVersion from, DoguVersion to) {
+        if (!CompatibilityChecker.needed(from, to)) {
+            return List.of();
+        }
+        try {
+            return check(from, to).details();
+        } catch (UpgradeException e) {
+            return List.of("not run: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Runs the compatibility checks against the running old server, as pre-upgrade does first (and
+     * refuses when one finds something). Changes nothing.
+     *
+     * @param from version upgraded from
+     * @param to version upgraded to
+     * @return what the checks found; {@link CheckReport#ran()} is false when the major does not change
+     */
+    public CheckReport check(DoguVersion from, DoguVersion to) {
+        if (!CompatibilityChecker.needed(from, to)) {
+            return CheckReport.notNeeded(from.toString(), to.toString());
+        }
+        return CompatibilityChecker.forRunningCluster(env.clientTools(), env.runner(), env.owner().name()).check(from, to);
     }
 
     /** @return the recorded upgrade state */

@@ -12,10 +12,20 @@ import java.util.List;
  * @param pendingMigrations ids of migrations whose marker is not set, in order
  * @param completedMigrations ids of migrations whose marker is set
  * @param checkedMigrations ids of migrations without a marker: they decide on the temporary server
+ * @param compatibilityChecks what the compatibility checks found on the running old server, one line
+ *     per check and per offending object ({@code ok id}, {@code FAILED id: ...}), or why they did not
+ *     run; empty when the major does not change
  */
 public record UpgradePlan(String from, String to, boolean majorUpgrade, List<String> backupReasons,
                           List<String> pendingMigrations, List<String> completedMigrations,
-                          List<String> checkedMigrations) {
+                          List<String> checkedMigrations, List<String> compatibilityChecks) {
+
+    /** A plan without compatibility checks (the major does not change). */
+    public UpgradePlan(String from, String to, boolean majorUpgrade, List<String> backupReasons,
+                       List<String> pendingMigrations, List<String> completedMigrations,
+                       List<String> checkedMigrations) {
+        this(from, to, majorUpgrade, backupReasons, pendingMigrations, completedMigrations, checkedMigrations, List.of());
+    }
 
     /** @return whether a full backup and restore happens */
     public boolean backupRequired() {

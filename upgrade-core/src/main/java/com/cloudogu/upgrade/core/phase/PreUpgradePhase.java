@@ -9,6 +9,7 @@ import com.cloudogu.upgrade.core.backup.ClusterDumper;
 import com.cloudogu.upgrade.core.backup.ParallelClusterDumper;
 import com.cloudogu.upgrade.core.backup.ReadOnlyGuard;
 import com.cloudogu.upgrade.core.backup.RunningCluster;
+import com.cloudogu.upgrade.core.check.CompatibilityChecker;
 import com.cloudogu.upgrade.core.lock.PhaseLock;
 import com.cloudogu.upgrade.core.server.ServerOwner;
 import com.cloudogu.upgrade.core.layout.OldCluster;
@@ -46,6 +47,8 @@ public final class PreUpgradePhase {
         Versions.refuseDowngrade(from, to);
         env.runPhase(NAME, () -> {
             try (PhaseLock lock = PhaseLock.acquire(env.settings().lockFile(), NAME)) {
+                CompatibilityChecker.forRunningCluster(env.clientTools(), env.runner(), env.owner().name())
+                        .refuseIfIncompatible(from, to); // before anything is written: nothing to undo
                 BackupDecision decision = env.planner().decide(from, to);
                 Optional<OldCluster> old = OldCluster.inspect(env.settings().dataDirectory());
                 if (old.isEmpty()) {

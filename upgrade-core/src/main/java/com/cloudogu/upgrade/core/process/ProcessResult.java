@@ -9,8 +9,31 @@ import java.time.Duration;
  * @param stdout captured standard output (empty unless capture was requested)
  * @param stderrTail the last lines of standard error, redacted, for error messages
  * @param duration how long it ran
+ * @param firstErrorBlock the first error line of standard error and the lines around it (redacted),
+ *     empty if there was none; see {@link FirstError}
  */
-public record ProcessResult(int exitCode, String stdout, String stderrTail, Duration duration) {
+public record ProcessResult(int exitCode, String stdout, String stderrTail, Duration duration, String firstErrorBlock) {
+
+    /**
+     * A result without a separately kept first error ({@link #firstErrorLine()} then reads the tail).
+     *
+     * @param exitCode the exit code
+     * @param stdout captured standard output
+     * @param stderrTail the last lines of standard error, redacted
+     * @param duration how long it ran
+     */
+    public ProcessResult(int exitCode, String stdout, String stderrTail, Duration duration) {
+        this(exitCode, stdout, stderrTail, duration, "");
+    }
+
+    /**
+     * @return the first error the command reported, with its context and without statement text
+     *     (redacted), e.g. {@code psql:<stdin>:97: ERROR: relation "lookup" does not exist; CONTEXT: SQL
+     *     function "lk" during inlining}; the last line when there was no error line
+     */
+    public String firstErrorLine() {
+        return FirstError.summarize(firstErrorBlock.isEmpty() ? stderrTail : firstErrorBlock);
+    }
 
     /** @return the last line the command wrote to standard error (redacted), empty if none */
     public String lastErrorLine() {

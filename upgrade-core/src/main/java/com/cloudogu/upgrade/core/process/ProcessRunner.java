@@ -63,12 +63,14 @@ public class ProcessRunner {
         Redactor redactor = new Redactor(command.secrets());
         StringBuilder captured = new StringBuilder();
         Deque<String> stderrTail = new ArrayDeque<>();
+        FirstError.Collector firstError = new FirstError.Collector();
         OutputStream stdout = command.captureStdout()
                 ? new CapturingStream(captured)
                 : new LineLogger(l -> LOG.info("[{}] {}", command.label(), redactor.apply(l)));
         OutputStream stderr = new LineLogger(l -> {
             String safe = redactor.apply(l);
             LOG.info("[{}] {}", command.label(), safe);
+            firstError.accept(safe);
             synchronized (stderrTail) {
                 if (stderrTail.size() == STDERR_TAIL_LINES) {
                     stderrTail.removeFirst();
@@ -110,7 +112,7 @@ public class ProcessRunner {
         synchronized (stderrTail) {
             tail = String.join("\n", stderrTail);
         }
-        return new ProcessResult(exit, captured.toString(), tail, took);
+        return new ProcessResult(exit, captured.toString(), tail, took, firstError.text());
     }
 
     /**

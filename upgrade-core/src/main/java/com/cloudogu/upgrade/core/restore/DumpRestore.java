@@ -116,7 +116,7 @@ public final class DumpRestore implements PendingRestore {
         }
         if (!result.succeeded()) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Restoring " + backup + " stopped at the first error"
-                    + " (psql exit " + result.exitCode() + "): " + result.lastErrorLine()
+                    + " (psql exit " + result.exitCode() + "): " + result.firstErrorLine()
                     + ". The backup and the old cluster are kept; the next attempt starts from a fresh cluster.");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
