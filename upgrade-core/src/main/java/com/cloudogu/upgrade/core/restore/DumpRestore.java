@@ -114,6 +114,11 @@ public final class DumpRestore implements PendingRestore {
                     + " PGDATA; about " + ProgressReporter.mib(RestoreSpace.estimate(manifest.size())) + " are needed."
                     + " Free space and start again (or run 'dogu-upgrade abort'); the backup and the old cluster are kept.");
         }
+        if (result.interrupted()) {
+            throw new RestoreInterruptedException("Restoring " + backup + " was interrupted (psql exit "
+                    + result.exitCode() + "): " + result.firstErrorLine() + ". The backup and the old cluster are kept;"
+                    + " the next start restores again from a fresh cluster.");
+        }
         if (!result.succeeded()) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Restoring " + backup + " stopped at the first error"
                     + " (psql exit " + result.exitCode() + "): " + result.firstErrorLine()
