@@ -109,7 +109,8 @@ final class RestoreProcedure {
                     // Journal first, then promote: a promoted cluster always has its disposal recorded.
                     disposal.record(new OldClusterDisposal.Plan(oldPath, backup.manifest().oldCluster()
                             .map(OldCluster::major).orElse(Integer.toString(backup.manifest().sourceServerVersion() / 10000)),
-                            relation, env.settings().keepOldCluster(), env.settings().keepBackup()));
+                            relation, env.settings().keepOldCluster(), env.settings().keepBackup(),
+                            Optional.of(backup.file())));
                     target.promote();
                 }
 
