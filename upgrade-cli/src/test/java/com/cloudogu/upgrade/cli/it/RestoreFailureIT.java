@@ -133,8 +133,8 @@ class RestoreFailureIT {
         assertThat(lastLine(again.stderr())).startsWith("dogu-upgrade: error [DU-FAILED]").contains(NOT_AVAILABLE,
                 "dogu-upgrade retry-restore", "dogu-upgrade abort");
         assertThat(millis).as("the second start ends at once").isLessThan(15_000);
-        System.out.printf("RestoreFailureIT %s %s: failed startup, second startup exit 3 in %d ms%n", dogu.layout(),
-                strategy, millis);
+        System.out.printf("RestoreFailureIT %s %s: failed startup, second startup exit 3 in %d ms%n  %s%n  %s%n",
+                dogu.layout(), strategy, millis, error, lastLine(again.stderr()));
         assertThat(dogu.pgdata(OLD).resolve("PG_VERSION")).as("the old cluster is untouched").exists();
         return before;
     }
