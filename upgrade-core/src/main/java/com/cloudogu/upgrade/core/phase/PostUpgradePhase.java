@@ -47,6 +47,12 @@ public final class PostUpgradePhase {
         if (from.equals(to)) {
             if (env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(b -> !b.isBlank()).isEmpty()) {
                 UnfinishedRestore.refuseTarget(env.data(), NAME);
+            } else if (UnfinishedRestore.recordedFailure(env.state()).isPresent()) {
+                // Not the upgrade's own post-upgrade: clearing a failed restore here would let every
+                // start redo it. retry-restore or post-upgrade FROM TO clears it on purpose.
+                LOG.info("{}: {} == {}, nothing to do; the recorded restore failure stays (dogu-upgrade retry-restore"
+                        + " clears it)", NAME, from, to);
+                return;
             }
             env.state().remove(StateKeys.LOCAL_STATE);
             LOG.info("{}: {} == {}, nothing to do", NAME, from, to);

@@ -106,6 +106,19 @@ class FailedRestoreDecisionsTest {
     }
 
     @Test
+    void postUpgradeWithEqualVersionsLeavesARecordedRestoreFailure() {
+        state.set(StateKeys.LOCAL_STATE, StateKeys.FAILED_PREFIX + REASON);
+        state.set(StateKeys.MIGRATION_BACKUP_PATH, "/vol/backup/cluster-14.19-1.sql");
+        DoguVersion v = DoguVersion.parse("17.6-0");
+
+        new PostUpgradePhase(env).run(v, v);
+
+        assertThat(state.get(StateKeys.LOCAL_STATE)).as("a start after it still ends at once")
+                .contains(StateKeys.FAILED_PREFIX + REASON);
+        verify(runner, never()).run(any());
+    }
+
+    @Test
     void retryRestoreIsRefusedWhileAnUpgradeRuns() {
         state.set(StateKeys.LOCAL_STATE, StateKeys.UPGRADING);
         state.set(StateKeys.MIGRATION_BACKUP_PATH, "/vol/backup/cluster-14.19-1.sql");
