@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dogu-upgrade", mixinStandardHelpOptions = true, version = "dogu-upgrade 0.1.0",
         description = "Upgrades the PostgreSQL dogu's cluster across image versions without losing data.",
         subcommands = {DoguUpgradeCli.PreUpgrade.class, DoguUpgradeCli.PostUpgrade.class, DoguUpgradeCli.Startup.class, DoguUpgradeCli.Abort.class,
+                DoguUpgradeCli.RetryRestore.class,
                 DoguUpgradeCli.Status.class, DoguUpgradeCli.Plan.class, DoguUpgradeCli.Check.class,
                 DoguUpgradeCli.Migrations.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -139,6 +140,19 @@ public final class DoguUpgradeCli {
         @Override
         public Integer call() {
             options.upgrade().abort();
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "retry-restore", description = "After a failed restore whose cause was fixed: verify the kept"
+            + " backup, discard the partial restore and clear the recorded failure; the next startup restores again"
+            + " from a fresh cluster.")
+    static final class RetryRestore implements Callable<Integer> {
+        @Mixin SharedOptions options;
+
+        @Override
+        public Integer call() {
+            options.upgrade().retryRestore();
             return ExitCodes.OK;
         }
     }

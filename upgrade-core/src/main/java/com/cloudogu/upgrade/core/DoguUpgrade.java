@@ -17,6 +17,7 @@ import com.cloudogu.upgrade.core.phase.AbortPhase;
 import com.cloudogu.upgrade.core.phase.PhaseEnvironment;
 import com.cloudogu.upgrade.core.phase.PostUpgradePhase;
 import com.cloudogu.upgrade.core.phase.PreUpgradePhase;
+import com.cloudogu.upgrade.core.phase.RetryRestorePhase;
 import com.cloudogu.upgrade.core.phase.StartupPhase;
 import com.cloudogu.upgrade.core.phase.UpgradeSettings;
 import com.cloudogu.upgrade.core.process.ProcessRunner;
@@ -85,6 +86,15 @@ public final class DoguUpgrade {
     /** Takes back an upgrade that has not completed; refuses when that could lose data. */
     public void abort() {
         new AbortPhase(env).run();
+    }
+
+    /**
+     * After a failed restore whose cause was fixed: verifies the kept backup, discards the partial
+     * restore target and clears the recorded failure, so the next startup restores again from a fresh
+     * cluster. Refused while an upgrade runs or when no restore is pending.
+     */
+    public void retryRestore() {
+        new RetryRestorePhase(env).run();
     }
 
     /**

@@ -50,6 +50,38 @@ public final class PostgresBinaries {
         return BinaryResolver.shared(BinaryResolver.Settings.fromSystemProperties()).resolve(version);
     }
 
+    /**
+     * A copy of this installation of its own, to add extensions to (an "image" with more or fewer
+     * extensions than another): directories are created, files are hard links to the cache (copied
+     * where linking fails). Only add new files to the copy; changing a linked file changes the cache.
+     *
+     * @param directory a directory that does not exist yet; its parents must be readable by the
+     *     server's OS user
+     * @return the copy, of the same version
+     * @throws java.io.IOException if copying failed
+     */
+    public PostgresBinaries linkedCopy(Path directory) throws java.io.IOException {
+        Path target = directory.toAbsolutePath();
+        try (java.util.stream.Stream<Path> tree = java.nio.file.Files.walk(home)) {
+            for (Path p : tree.toList()) {
+                Path to = target.resolve(home.relativize(p).toString());
+                if (java.nio.file.Files.isSymbolicLink(p)) {
+                    java.nio.file.Files.createSymbolicLink(to, java.nio.file.Files.readSymbolicLink(p));
+                } else if (java.nio.file.Files.isDirectory(p)) {
+                    java.nio.file.Files.createDirectory(to);
+                    java.nio.file.Files.setPosixFilePermissions(to, java.nio.file.Files.getPosixFilePermissions(p));
+                } else {
+                    try {
+                        java.nio.file.Files.createLink(to, p);
+                    } catch (java.io.IOException | UnsupportedOperationException e) {
+                        java.nio.file.Files.copy(p, to, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+        return new PostgresBinaries(version, target);
+    }
+
     /** @return the zonky version, e.g. {@code 14.10.0} */
     public String version() {
         return version;

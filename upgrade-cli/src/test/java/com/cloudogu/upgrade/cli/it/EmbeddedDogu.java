@@ -137,13 +137,27 @@ public final class EmbeddedDogu implements AutoCloseable {
      * @return a CLI runner with the hook environment of that image
      */
     public CliProcess cli(String version) {
-        return new CliProcess(CliProcess.defaultJar(), environment(version), logs);
+        return cli(PostgresBinaries.of(version));
+    }
+
+    /**
+     * @param image the "image": server binaries that come first on PATH, e.g. a
+     *     {@link PostgresBinaries#linkedCopy} with an extension more or less
+     * @return a CLI runner with the hook environment of that image
+     */
+    public CliProcess cli(PostgresBinaries image) {
+        return new CliProcess(CliProcess.defaultJar(), environment(image), logs);
     }
 
     /** @param version the image's server @return the environment the hooks run with */
     public Map<String, String> environment(String version) {
+        return environment(PostgresBinaries.of(version));
+    }
+
+    private Map<String, String> environment(PostgresBinaries image) {
+        String version = image.version();
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", PostgresBinaries.of(version).bin() + ":" + ClientTools.locate().directory()
+        env.put("PATH", image.bin() + ":" + ClientTools.locate().directory()
                 + ":/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("PGDATA", pgdata(version).toString());
         env.put("DOGU_UPGRADE_BACKUP_DIR", backup.toString());

@@ -76,6 +76,10 @@ public final class AbortPhase {
                 throw refused("several old clusters lie next to PGDATA (" + aside + "); move the right one back by hand.");
             }
             moveBack(data, aside.get(0));
+        } else if (data.isRestoreTarget()) {
+            throw refused("PGDATA " + data.path() + " holds a partial restore and no old cluster to bring back lies"
+                    + " next to it (" + data.path().getFileName() + ".previous-*)" + backup.map(b -> "; the backup is"
+                    + " kept at " + b + ": restore again with 'dogu-upgrade retry-restore'").orElse("") + ".");
         } else {
             liftGuardInPlace(data);
         }

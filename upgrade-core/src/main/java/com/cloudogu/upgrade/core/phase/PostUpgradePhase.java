@@ -13,6 +13,7 @@ import com.cloudogu.upgrade.core.restore.RestoreTarget;
 import com.cloudogu.upgrade.core.server.DataDirectory;
 import com.cloudogu.upgrade.core.server.PostgresInstallation;
 import com.cloudogu.upgrade.core.server.ServerOwner;
+import com.cloudogu.upgrade.core.server.StaleServer;
 import com.cloudogu.upgrade.core.server.TemporaryServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,15 @@ public final class PostUpgradePhase {
      */
     public void run(DoguVersion from, DoguVersion to) {
         if (from.equals(to)) {
+            if (env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(b -> !b.isBlank()).isEmpty()) {
+                UnfinishedRestore.refuseTarget(env.data(), NAME);
+            } else if (UnfinishedRestore.recordedFailure(env.state()).isPresent()) {
+                // Not the upgrade's own post-upgrade: clearing a failed restore here would let every
+                // start redo it. retry-restore or post-upgrade FROM TO clears it on purpose.
+                LOG.info("{}: {} == {}, nothing to do; the recorded restore failure stays (dogu-upgrade retry-restore"
+                        + " clears it)", NAME, from, to);
+                return;
+            }
             env.state().remove(StateKeys.LOCAL_STATE);
             LOG.info("{}: {} == {}, nothing to do", NAME, from, to);
             return;
@@ -92,6 +102,12 @@ public final class PostUpgradePhase {
             if (env.settings().restoreInPostUpgrade()) {
                 restore.run(backup.get());
             } else {
+                // A rerun after a failed restore: what the next startup finds is an empty PGDATA, never a
+                // partial restore (startup would wipe it anyway; this way no phase ends on one).
+                if (Files.isRegularFile(data.path().resolve("postmaster.pid"))) {
+                    new StaleServer(data, owner, env.runner(), installation).stopIfOurs();
+                }
+                new RestoreTarget(data, installation.major(), owner).discardPartial();
                 LOG.info("restore of {} prepared; it runs on the next startup", backup.get().file());
             }
             return;
@@ -111,6 +127,9 @@ public final class PostUpgradePhase {
                 Checkpoints.reach("post-upgrade.cluster-relocated");
             }
         }
+        // No restore is recorded: a partial restore target here is an upgrade taken back or whose state was
+        // lost. Running migrations on it and reporting success would let the image serve it.
+        UnfinishedRestore.refuseTarget(data, NAME);
         if (!data.isInitialized()) {
             LOG.info("no cluster in {}; nothing to migrate (a fresh install happens on startup)", data.path());
             return;

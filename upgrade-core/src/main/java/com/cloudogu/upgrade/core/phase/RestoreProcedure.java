@@ -43,6 +43,7 @@ final class RestoreProcedure {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreProcedure.class);
 
     private final PhaseEnvironment env;
+    private boolean migrationFailed;
 
     RestoreProcedure(PhaseEnvironment env) {
         this.env = env;
@@ -108,7 +109,8 @@ final class RestoreProcedure {
                     // Journal first, then promote: a promoted cluster always has its disposal recorded.
                     disposal.record(new OldClusterDisposal.Plan(oldPath, backup.manifest().oldCluster()
                             .map(OldCluster::major).orElse(Integer.toString(backup.manifest().sourceServerVersion() / 10000)),
-                            relation, env.settings().keepOldCluster(), env.settings().keepBackup()));
+                            relation, env.settings().keepOldCluster(), env.settings().keepBackup(),
+                            Optional.of(backup.file())));
                     target.promote();
                 }
 
@@ -124,9 +126,14 @@ final class RestoreProcedure {
                             env.state(), env.events(), jobs, completion)
                     : new DumpRestore(backup.file(), backup.manifest(), server, env.clientTools(), env.runner(),
                             env.state(), env.events(), completion);
-            new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
-                    parse(backup.manifest().from()), parse(backup.manifest().to()), env.state(), server,
-                    Optional.of(restore), env.events()));
+            try {
+                new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
+                        parse(backup.manifest().from()), parse(backup.manifest().to()), env.state(), server,
+                        Optional.of(restore), env.events()));
+            } catch (RuntimeException e) {
+                migrationFailed = true;
+                throw e;
+            }
         } finally {
             join(earlyCleanUp[0]);
         }
@@ -136,6 +143,11 @@ final class RestoreProcedure {
         }
         Checkpoints.reach("restore.completed");
         cleanUp(data);
+    }
+
+    /** @return whether a migration (the restore itself among them) ended with an error in {@link #run} */
+    boolean migrationFailed() {
+        return migrationFailed;
     }
 
     private static void join(Thread t) {

@@ -7,6 +7,7 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.core.layout.NewDataDirectory;
 import com.cloudogu.upgrade.core.layout.OldClusterScan;
 import com.cloudogu.upgrade.core.lock.PhaseLock;
+import com.cloudogu.upgrade.core.restore.RestoreInterruptedException;
 import com.cloudogu.upgrade.core.server.ClusterInitializer;
 import com.cloudogu.upgrade.core.server.ClusterSettings;
 import com.cloudogu.upgrade.core.server.DataDirectory;
@@ -42,12 +43,7 @@ public final class StartupPhase {
         Optional<String> backupPath = env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(s -> !s.isBlank());
         DataDirectory data = env.data();
         if (backupPath.isEmpty() && data.isInitialized()) {
-            if (data.isRestoreTarget()) {
-                throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "PGDATA " + data.path() + " holds a restore that"
-                        + " did not finish, and no restore is recorded (was the upgrade aborted?). This image will not"
-                        + " start on it. Start the old image on its cluster, or retry the upgrade: pre-upgrade in the"
-                        + " old container, then post-upgrade. Nothing was changed.");
-            }
+            UnfinishedRestore.refuseTarget(data, NAME);
             // Nothing pending. A run killed after its restore may have left its temporary server or
             // the old copies behind: cheap to check (a stat and a directory listing), so always do.
             new RestoreProcedure(env).cleanUpAfterInterruption(data);
@@ -58,15 +54,81 @@ public final class StartupPhase {
             try (PhaseLock lock = PhaseLock.acquire(env.settings().lockFile(), NAME)) {
                 // Discover first: a broken plugin jar fails here, before the restore or initdb starts.
                 env.migrations();
-                RestoreProcedure restore = new RestoreProcedure(env);
-                Optional<RestoreProcedure.Verified> backup = restore.verifyRecordedBackup();
-                if (backup.isPresent()) {
-                    restore.run(backup.get());
+                if (backupPath.isPresent()) {
+                    restoreRecordingFailure();
                 } else if (!env.data().isInitialized()) {
                     freshInstall(data);
                 }
             }
         });
+    }
+
+    /**
+     * Restores the recorded backup. A restore that ends with an error (psql or pg_restore stopped, a
+     * migration failed, the volume is full ...) is recorded as {@code local_state=failed: <reason>}, so
+     * the next start ends at once instead of redoing an O(size) restore that fails again; a kill or
+     * crash records nothing, so the next start resumes from a fresh cluster. Not recorded either: an
+     * error after the restore and its migrations completed (removing the old cluster), which the next
+     * start finishes.
+     */
+    private void restoreRecordingFailure() {
+        RestoreProcedure restore = new RestoreProcedure(env);
+        ShutdownWatch shutdown = ShutdownWatch.install();
+        try {
+            restore.verifyRecordedBackup().ifPresent(restore::run);
+        } catch (RuntimeException e) {
+            if (RestoreInterruptedException.isCauseOf(e) || shutdown.signalled()) {
+                LOG.warn("the restore was interrupted, not failed: nothing is recorded, the next start restores again");
+            } else if (restore.migrationFailed() || restorePendingAfter(e)) {
+                env.recordFailure(e instanceof UpgradeException ? e.getMessage() : NAME + " failed unexpectedly: " + e);
+                LOG.error("the failure is recorded (local_state=failed: ...): the next start ends at once with it and"
+                        + " says what to do");
+            }
+            throw e;
+        } finally {
+            shutdown.remove();
+        }
+    }
+
+    /** Tells whether the JVM began to shut down (SIGTERM, SIGINT): a failure then is an interruption. */
+    private static final class ShutdownWatch {
+        private final Thread hook;
+        private volatile boolean signalled;
+
+        private ShutdownWatch() {
+            hook = new Thread(() -> signalled = true, "dogu-upgrade-shutdown-watch");
+        }
+
+        static ShutdownWatch install() {
+            ShutdownWatch w = new ShutdownWatch();
+            Runtime.getRuntime().addShutdownHook(w.hook);
+            return w;
+        }
+
+        boolean signalled() {
+            return signalled;
+        }
+
+        void remove() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // shutting down already
+            }
+        }
+    }
+
+    private boolean restorePendingAfter(RuntimeException failure) {
+        try {
+            return restorePending();
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+            return false; // the state store fails: recording the failure would fail as well
+        }
+    }
+
+    private boolean restorePending() {
+        return env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(s -> !s.isBlank()).isPresent();
     }
 
     private void waitForUpgrade() {
@@ -77,8 +139,8 @@ public final class StartupPhase {
         while (true) {
             String state = env.state().get(StateKeys.LOCAL_STATE).orElse("");
             if (state.startsWith(StateKeys.FAILED_PREFIX)) {
-                throw new UpgradeException(ErrorCode.UPGRADE_FAILED, "The upgrade failed: "
-                        + state.substring(StateKeys.FAILED_PREFIX.length()) + " Fix the cause and run post-upgrade again.");
+                throw UnfinishedRestore.failedEarlier(state.substring(StateKeys.FAILED_PREFIX.length()),
+                        restorePending());
             }
             long now = System.nanoTime();
             if (!StateKeys.UPGRADING.equals(state)) {

@@ -47,6 +47,22 @@ public record ProcessResult(int exitCode, String stdout, String stderrTail, Dura
         return nl < 0 ? t : t.substring(nl + 1);
     }
 
+    /**
+     * @return whether the command did not end by an error of its own but because it or its server was
+     *     killed: an exit code of 128 or more (a signal), or the server's connection was lost (a
+     *     crashed or stopped server). Such an end is a crash, not a failure: the next run starts over.
+     */
+    public boolean interrupted() {
+        if (exitCode >= 128) {
+            return true;
+        }
+        String err = stderrTail + "\n" + firstErrorBlock;
+        return !succeeded() && (err.contains("server closed the connection unexpectedly")
+                || err.contains("connection to server was lost")
+                || err.contains("terminating connection due to administrator command")
+                || err.contains("the database system is shutting down"));
+    }
+
     /** @return whether the exit code is 0 */
     public boolean succeeded() {
         return exitCode == 0;

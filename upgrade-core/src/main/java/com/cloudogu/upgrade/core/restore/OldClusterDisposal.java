@@ -58,9 +58,17 @@ public final class OldClusterDisposal {
      * @param relation its relation to the new {@code PGDATA}
      * @param keepOldCluster keep it under the documented name instead of removing it
      * @param keepBackup keep the backup
+     * @param backup the backup the restore was fed from: the only one removed (empty in a journal of an
+     *     earlier version: then every backup in the directory, as that version did)
      */
     public record Plan(Path oldCluster, String major, ClusterRelation relation, boolean keepOldCluster,
-                       boolean keepBackup) {
+                       boolean keepBackup, Optional<Path> backup) {
+
+        /** A plan without a recorded backup path (see {@link #backup}). */
+        public Plan(Path oldCluster, String major, ClusterRelation relation, boolean keepOldCluster,
+                    boolean keepBackup) {
+            this(oldCluster, major, relation, keepOldCluster, keepBackup, Optional.empty());
+        }
     }
 
     /** @param plan recorded atomically (temporary file, fsync, rename) before the backup path is cleared */
@@ -71,6 +79,7 @@ public final class OldClusterDisposal {
         p.setProperty("relation", plan.relation().name());
         p.setProperty("keepOldCluster", Boolean.toString(plan.keepOldCluster()));
         p.setProperty("keepBackup", Boolean.toString(plan.keepBackup()));
+        plan.backup().ifPresent(b -> p.setProperty("backup", b.toString()));
         Path journal = backupDirectory.resolve(JOURNAL);
         Path tmp = backupDirectory.resolve(JOURNAL + ".partial");
         try {
@@ -87,7 +96,7 @@ public final class OldClusterDisposal {
             }
         } catch (IOException e) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Cannot write " + journal + ": " + e.getMessage()
-                    + ". The restore is not recorded as complete; the next start does it again.", e);
+                    + ". The restore is not recorded as complete; fix it, then run 'dogu-upgrade retry-restore'.", e);
         }
     }
 
@@ -102,7 +111,8 @@ public final class OldClusterDisposal {
             p.load(r);
             return Optional.of(new Plan(Path.of(p.getProperty("oldCluster")), p.getProperty("major", ""),
                     ClusterRelation.valueOf(p.getProperty("relation")),
-                    Boolean.parseBoolean(p.getProperty("keepOldCluster")), Boolean.parseBoolean(p.getProperty("keepBackup"))));
+                    Boolean.parseBoolean(p.getProperty("keepOldCluster")), Boolean.parseBoolean(p.getProperty("keepBackup")),
+                    Optional.ofNullable(p.getProperty("backup")).filter(b -> !b.isBlank()).map(Path::of)));
         } catch (IOException | RuntimeException e) {
             LOG.warn("ignoring the unreadable disposal journal {} ({}); nothing is removed", journal, e.toString());
             return Optional.empty();
@@ -160,8 +170,19 @@ public final class OldClusterDisposal {
             }
             Checkpoints.reach("disposal.old-cluster-done");
             if (!plan.keepBackup()) {
-                RestoreLeftovers.removeBackups(backupDirectory);
-                ParallelRestore.removeBackups(backupDirectory);
+                Optional<Path> fed = plan.backup().filter(b -> b.toAbsolutePath().normalize().getParent()
+                        .equals(backupDirectory.toAbsolutePath().normalize()));
+                if (plan.backup().isPresent() && fed.isEmpty()) {
+                    LOG.warn("not removing the backup {}: it is not in the backup directory {}", plan.backup().get(),
+                            backupDirectory);
+                } else if (fed.isPresent()) {
+                    // Only the backup this restore was fed from: another one (kept after an aborted
+                    // upgrade, say) fed no completed restore and stays.
+                    RestoreLeftovers.removeBackup(fed.get());
+                } else {
+                    RestoreLeftovers.removeBackups(backupDirectory);
+                    ParallelRestore.removeBackups(backupDirectory);
+                }
             }
             discard();
         } catch (IOException e) {

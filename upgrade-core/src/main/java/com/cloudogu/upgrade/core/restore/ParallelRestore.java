@@ -121,7 +121,13 @@ public final class ParallelRestore implements PendingRestore {
         if (!result.succeeded() && result.stderrTail().contains("No space left on device")) {
             throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "The restore of " + backup + " ran out of space in"
                     + " PGDATA; about " + ProgressReporter.mib(RestoreSpace.estimate(manifest.size())) + " are needed."
-                    + " Free space and start again (or run 'dogu-upgrade abort'); the backup and the old cluster are kept.");
+                    + " Free space, then run 'dogu-upgrade retry-restore' (or 'dogu-upgrade abort'); the backup and the"
+                    + " old cluster are kept.");
+        }
+        if (result.interrupted()) {
+            throw new RestoreInterruptedException("Restoring database '" + db.name() + "' from " + backup
+                    + " was interrupted (pg_restore exit " + result.exitCode() + "): " + result.firstErrorLine()
+                    + ". The backup and the old cluster are kept; the next start restores again from a fresh cluster.");
         }
         if (!result.succeeded()) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Restoring database '" + db.name() + "' from " + backup

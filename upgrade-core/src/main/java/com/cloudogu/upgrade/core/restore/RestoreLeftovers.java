@@ -38,6 +38,16 @@ public final class RestoreLeftovers {
         }
     }
 
+    /**
+     * @param backup one restored backup: a {@code pg_dumpall} file or a parallel backup's directory; its
+     *     manifest goes first, so a half-removed backup never verifies
+     */
+    public static void removeBackup(Path backup) throws IOException {
+        Files.deleteIfExists(BackupManifest.pathFor(backup));
+        com.cloudogu.upgrade.core.backup.BackupFiles.deleteTree(backup);
+        LOG.info("removed the restored backup {} (keep it with --keep-backup)", backup);
+    }
+
     /** @param backupDirectory where backups ({@code cluster-*.sql} with manifest) are written */
     public static void removeBackups(Path backupDirectory) {
         if (!Files.isDirectory(backupDirectory)) {

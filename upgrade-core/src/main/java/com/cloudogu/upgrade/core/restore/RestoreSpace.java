@@ -55,8 +55,9 @@ public final class RestoreSpace {
         if (free < needed) {
             throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "Not enough space to restore into " + dataDirectory
                     + ": about " + ProgressReporter.mib(needed) + " needed (twice the " + ProgressReporter.mib(backupBytes)
-                    + " dump plus a fresh cluster), " + ProgressReporter.mib(free) + " free. Free space on that volume"
-                    + " (or run 'dogu-upgrade abort') and start again; the old cluster and the backup are untouched.");
+                    + " dump plus a fresh cluster), " + ProgressReporter.mib(free) + " free. Free space on that volume,"
+                    + " then run 'dogu-upgrade retry-restore' (or 'dogu-upgrade abort'); the old cluster and the backup"
+                    + " are untouched.");
         }
         LOG.info("restore space check: {} needed, {} free in {}", ProgressReporter.mib(needed), ProgressReporter.mib(free),
                 probe);

@@ -82,7 +82,7 @@ public final class RestoreTarget {
     public void recreate(ClusterInitializer initializer, ClusterSettings settings, String superuser,
                          Optional<String> password) {
         moveOldClusterAside();
-        if (isOurTarget()) {
+        if (isOurTarget() || isHalfDiscarded()) {
             LOG.info("discarding the partial restore target in {} to start over from a fresh cluster", data.path());
             wipeContents(data.path());
         } else if (!data.isEmpty()) {
@@ -99,6 +99,41 @@ public final class RestoreTarget {
             throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot mark " + data.path() + " as restore target: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Wipes a restore target this tool initialized and did not promote (a failed or interrupted
+     * restore), leaving {@code PGDATA} empty for the next attempt. Any other content is left alone.
+     *
+     * @return whether a partial restore target was discarded
+     */
+    public boolean discardPartial() {
+        if (!isOurTarget() && !isHalfDiscarded()) {
+            return false;
+        }
+        // PG_VERSION first, so the rest never passes for a cluster; the marker last, so a crash leaves a
+        // directory the next attempt still recognises as ours.
+        try {
+            Files.deleteIfExists(data.path().resolve("PG_VERSION"));
+            try (java.util.stream.Stream<Path> entries = Files.list(data.path())) {
+                for (Path e : entries.filter(e -> !e.getFileName().toString().equals(DataDirectory.RESTORE_TARGET_MARKER))
+                        .toList()) {
+                    deleteTree(e);
+                    Files.deleteIfExists(e);
+                }
+            }
+            Files.deleteIfExists(data.path().resolve(DataDirectory.RESTORE_TARGET_MARKER));
+        } catch (IOException e) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot clear the partial restore target "
+                    + data.path() + ": " + e.getMessage(), e);
+        }
+        LOG.info("discarded the partial restore target in {}; the next restore starts from a fresh cluster", data.path());
+        return true;
+    }
+
+    /** @return a restore target whose discarding was interrupted: the marker without {@code PG_VERSION} */
+    private boolean isHalfDiscarded() {
+        return data.isRestoreTarget() && !data.isInitialized();
     }
 
     /** Turns the restore target into the real cluster: after this it is never wiped. */

@@ -48,6 +48,28 @@ class OldClusterDisposalTest {
     }
 
     @Test
+    void onlyTheBackupTheRestoreWasFedFromIsRemovedNotOneKeptAfterAnAbortedUpgrade() throws Exception {
+        Path backupDir = backup();
+        Path fed = backupDir.resolve("cluster-14.19-1.sql");
+        Path kept = Files.writeString(backupDir.resolve("cluster-12.22-1.sql"), "kept after abort");
+        Files.writeString(backupDir.resolve("cluster-12.22-1.sql.manifest"), "{}");
+        Path keptParallel = Files.createDirectories(backupDir.resolve("cluster-13.20-1.d"));
+        cluster(volume.resolve("14/docker"), "14");
+        DataDirectory pgdata = new DataDirectory(cluster(volume.resolve("17/docker"), "17"));
+        OldClusterDisposal disposal = new OldClusterDisposal(backupDir);
+        disposal.record(new OldClusterDisposal.Plan(volume.resolve("14/docker"), "14", ClusterRelation.SIBLING, false,
+                false, java.util.Optional.of(fed)));
+
+        assertThat(disposal.carryOut(pgdata)).isTrue();
+
+        assertThat(fed).doesNotExist();
+        assertThat(backupDir.resolve("cluster-14.19-1.sql.manifest")).doesNotExist();
+        assertThat(kept).exists();
+        assertThat(backupDir.resolve("cluster-12.22-1.sql.manifest")).exists();
+        assertThat(keptParallel).exists();
+    }
+
+    @Test
     void aSiblingIsRemovedWithItsEmptyMajorDirectoryOrKeptUnderItsName() throws Exception {
         Path backupDir = backup();
         cluster(volume.resolve("14/docker"), "14");
