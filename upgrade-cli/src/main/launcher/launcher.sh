@@ -420,14 +420,14 @@ du_exec_as_owner() { # COMMAND ARGS...
 
 # --- the old cluster (RunningCluster, ReadOnlyGuard) ---------------------------------------------
 
-du_psql() { # SQL -> du_out; fails with DU-BACKUP naming WHAT
+du_psql() { # SQL WHAT [CODE] -> du_out; fails with CODE (default DU-BACKUP) naming WHAT
   du_err=$(mktemp) || du_fail DU-BACKUP "Cannot create a temporary file for psql's messages."
   du_out=$(du_as_owner psql -X -w -A -t -q -F '|' -v ON_ERROR_STOP=1 -d template1 -c "$1" 2>"$du_err" 9>&-)
   du_rc=$?
   du_last=$(du_last_line "$du_err")
   rm -f "$du_err"
   if [ "$du_rc" -ne 0 ]; then
-    du_fail DU-BACKUP "Could not $2: 'psql' exited with $du_rc${du_last:+: $du_last}"
+    du_fail "${3:-DU-BACKUP}" "Could not $2: 'psql' exited with $du_rc${du_last:+: $du_last}"
   fi
 }
 
@@ -445,7 +445,7 @@ du_split_facts() {
 
 du_cluster_facts() {
   du_psql "SELECT (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn), pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, current_setting('data_checksums'), current_setting('server_version_num') FROM pg_database d WHERE d.datname = 'template1'" \
-    "query the running server (check PGHOST/PGPORT/PGUSER and that the old server runs)"
+    "query the running server (check PGHOST/PGPORT/PGUSER and that the old server runs)" DU-SERVER
   du_facts=$du_out
   case $du_facts in *"$du_nl"*) du_unexpected "$du_facts" "several lines" ;; esac
   du_fields=$(printf '%s\n' "$du_facts" | awk -F'|' '{ print NF }')
@@ -660,6 +660,21 @@ du_dump() {
   du_checkpoint pre-upgrade.backup-renamed
   du_secs=$(($(date +%s) - du_t0))
   du_log INFO "backup $du_target written: $(du_mib "$du_dump_size"), sha256 $du_sha, $du_secs s"
+  du_check_restore_space
+}
+
+# The new container restores next to the old cluster and the backup, on the same volume: refuse now,
+# before the image switch, what startup would refuse (twice the backup plus a fresh cluster).
+du_check_restore_space() {
+  du_needed=$((2 * du_dump_size + 67108864))
+  du_fs=$(stat -f -c '%a %S' "$du_pgdata" 2>/dev/null) ||
+    du_fail DU-PGDATA "Cannot read the free space of $du_pgdata."
+  du_free=$((${du_fs% *} * ${du_fs#* }))
+  if [ "$du_free" -lt "$du_needed" ]; then
+    rm -f "$du_target" "$du_target.manifest"
+    du_fail DU-SPACE "The new container could not restore the backup: about $(du_mib "$du_needed") are needed on the volume of $du_pgdata (twice the $(du_mib "$du_dump_size") backup plus a fresh cluster, next to the old cluster and the backup), $(du_mib "$du_free") are free. Grow the volume or free space and run pre-upgrade again; nothing was recorded and the old cluster is untouched."
+  fi
+  du_log INFO "restore space in the new container: $(du_mib "$du_needed") needed, $(du_mib "$du_free") free on the volume of $du_pgdata"
 }
 
 # --- pre-upgrade ---------------------------------------------------------------------------------

@@ -72,6 +72,32 @@ class DiskFullIT {
     }
 
     @Test
+    void aVolumeTooSmallForTheRestoreIsRefusedBeforeTheImageSwitch() throws Exception {
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            // The whole volume is small: old cluster, backup and the new PGDATA share it, as in the dogu.
+            mount(dogu.volume(), "300m");
+            PostgresServer old = dogu.startServer(OLD);
+            SampleData.load(old);
+            Path release = root.resolve("release");
+            CliProcess.Started pre = dogu.cli(OLD).start(Map.of("DOGU_UPGRADE_HOLD_AT", "pre-upgrade.backup-renamed",
+                    "DOGU_UPGRADE_HOLD_RELEASE_FILE", release.toString()), "pre-upgrade", "14.19-1", "17.6-0");
+            pre.awaitLog("holding at pre-upgrade.backup-renamed", 120);
+            // The backup fits, but what is left cannot take the restored cluster (twice the backup + 64 MiB).
+            fill(dogu.volume().resolve("filler"), 32L << 20);
+            Files.createFile(release);
+            CliProcess.Result r = pre.await(120);
+            assertThat(r.exitCode()).isEqualTo(3);
+            assertThat(r.stderr()).contains("[DU-SPACE]", "The new container could not restore the backup", "needed",
+                    "nothing was recorded");
+            assertUnchanged(dogu, old);
+            assertThat(dogu.state().get(StateKeys.MIGRATION_OLD_PGDATA)).isEmpty();
+            try (var files = Files.list(dogu.backupDirectory())) {
+                assertThat(files).as("the unrecorded backup is removed").isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aRestoreThatCannotFitIsRefusedAndAbortBringsTheOldClusterBack() throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.LEGACY)) {
             PostgresServer old = dogu.startServer(OLD);
@@ -106,7 +132,9 @@ class DiskFullIT {
 
     private void mount(Path dir, String size) throws Exception {
         Files.createDirectories(dir);
-        run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "tmpfs", dir.toString());
+        // 0755: the volume must stay traversable for the server's OS user.
+        run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=" + (dir.getFileName().toString().equals("volume")
+                ? "0755" : "0700"), "tmpfs", dir.toString());
         mounts.add(dir);
     }
 

@@ -6,6 +6,8 @@ import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.core.backup.BackupDecision;
+import com.cloudogu.upgrade.core.backup.BackupFiles;
+import com.cloudogu.upgrade.core.backup.BackupManifest;
 import com.cloudogu.upgrade.core.backup.BackupStrategy;
 import com.cloudogu.upgrade.core.backup.ClusterDumper;
 import com.cloudogu.upgrade.core.backup.ParallelClusterDumper;
@@ -15,6 +17,7 @@ import com.cloudogu.upgrade.core.check.CompatibilityChecker;
 import com.cloudogu.upgrade.core.lock.PhaseLock;
 import com.cloudogu.upgrade.core.server.ServerOwner;
 import com.cloudogu.upgrade.core.layout.OldCluster;
+import com.cloudogu.upgrade.core.restore.RestoreSpace;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -48,6 +51,21 @@ public final class PreUpgradePhase {
                     + facts.dataDirectory() + " but PGDATA is " + pgdata + (old.isEmpty() ? " (no cluster there)" : "")
                     + ". Set PGDATA (or --pgdata) to the old container's data directory and run pre-upgrade again;"
                     + " nothing was written.");
+        }
+    }
+
+    /** Refuses, and removes the unrecorded backup, if the new container could not restore it. */
+    private void requireRestoreSpace(Path backup) {
+        try {
+            RestoreSpace.requireBeforeSwitch(env.settings().dataDirectory(), BackupFiles.size(backup));
+        } catch (UpgradeException e) {
+            try {
+                java.nio.file.Files.deleteIfExists(BackupManifest.pathFor(backup));
+                BackupFiles.deleteTree(backup);
+            } catch (java.io.IOException io) {
+                e.addSuppressed(io);
+            }
+            throw e;
         }
     }
 
@@ -100,6 +118,7 @@ public final class PreUpgradePhase {
                                         .dump(facts, from.toString(), to.toString(), old)
                                 : new ClusterDumper(env.settings().backupDirectory(), env.clientTools(), env.runner(),
                                         owner, env.events()).dump(facts, from.toString(), to.toString(), old));
+                        requireRestoreSpace(backup.get());
                     } catch (RuntimeException e) {
                         if (env.settings().readOnlyDuringBackup()) {
                             guard.disable(); // a failed pre-upgrade leaves the old instance fully usable

@@ -62,4 +62,34 @@ public final class RestoreSpace {
         LOG.info("restore space check: {} needed, {} free in {}", ProgressReporter.mib(needed), ProgressReporter.mib(free),
                 probe);
     }
+
+    /**
+     * Checks in the old container, right after the backup was written, that the new container will
+     * have room to restore it: the new PGDATA lies on the same volume as the old cluster and the
+     * backup, which both stay until the restore succeeded. The same estimate as startup's, taken
+     * before the image switch, when refusing still costs nothing.
+     *
+     * @param volumePath a path on the volume the new PGDATA will be on (the old PGDATA)
+     * @param backupBytes size of the backup just written
+     * @throws UpgradeException ({@link ErrorCode#INSUFFICIENT_SPACE}) if it would not fit
+     */
+    public static void requireBeforeSwitch(Path volumePath, long backupBytes) {
+        long needed = estimate(backupBytes);
+        long free;
+        try {
+            free = Files.getFileStore(volumePath).getUsableSpace();
+        } catch (IOException e) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot read the free space of " + volumePath + ": "
+                    + e.getMessage(), e);
+        }
+        if (free < needed) {
+            throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "The new container could not restore the backup:"
+                    + " about " + ProgressReporter.mib(needed) + " are needed on the volume of " + volumePath
+                    + " (twice the " + ProgressReporter.mib(backupBytes) + " backup plus a fresh cluster, next to the"
+                    + " old cluster and the backup), " + ProgressReporter.mib(free) + " are free. Grow the volume or"
+                    + " free space and run pre-upgrade again; nothing was recorded and the old cluster is untouched.");
+        }
+        LOG.info("restore space in the new container: {} needed, {} free on the volume of {}",
+                ProgressReporter.mib(needed), ProgressReporter.mib(free), volumePath);
+    }
 }
