@@ -52,7 +52,8 @@ final class UnfinishedRestore {
     static UpgradeException failedEarlier(String reason, boolean restorePending) {
         if (restorePending) {
             return new UpgradeException(ErrorCode.UPGRADE_FAILED, "The upgrade failed and startup will not restore"
-                    + " again until told to: " + reason + " The backup is kept. Fix the cause, then run"
+                    + " again until told to: " + reason + (reason.contains("backup and the old cluster are kept") ? ""
+                    : " The backup is kept.") + " Fix the cause, then run"
                     + " 'dogu-upgrade retry-restore' (the next start restores again, from a fresh cluster), or take the"
                     + " upgrade back with 'dogu-upgrade abort' and start the old image.");
         }

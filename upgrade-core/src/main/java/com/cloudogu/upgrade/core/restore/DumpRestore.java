@@ -122,8 +122,8 @@ public final class DumpRestore implements PendingRestore {
         }
         if (!result.succeeded()) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Restoring " + backup + " stopped at the first error"
-                    + " (psql exit " + result.exitCode() + "): " + result.firstErrorLine()
-                    + ". The backup and the old cluster are kept; the next attempt starts from a fresh cluster.");
+                    + " (psql exit " + result.exitCode() + "): " + result.firstErrorLine().replaceFirst("\\.$", "")
+                    + ". The backup and the old cluster are kept.");
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.info("restored {} ({}) in {} s ({}/s); skipped {} statement(s) about superuser {}", backup,

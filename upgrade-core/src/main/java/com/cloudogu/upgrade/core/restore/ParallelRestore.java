@@ -132,8 +132,7 @@ public final class ParallelRestore implements PendingRestore {
         if (!result.succeeded()) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Restoring database '" + db.name() + "' from " + backup
                     + " stopped at the first error (pg_restore exit " + result.exitCode() + "): "
-                    + result.firstErrorLine() + ". The backup and the old cluster are kept; the next attempt"
-                    + " starts from a fresh cluster.");
+                    + result.firstErrorLine().replaceFirst("\\.$", "") + ". The backup and the old cluster are kept.");
         }
         LOG.info("restored database {} in {} ms", db.name(), (System.nanoTime() - t0) / 1_000_000);
     }
