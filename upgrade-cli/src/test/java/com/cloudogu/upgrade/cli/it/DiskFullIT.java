@@ -54,14 +54,9 @@ class DiskFullIT {
             mount(dogu.backupDirectory(), "200m");
             PostgresServer old = dogu.startServer(OLD);
             SampleData.load(old);
-            Path release = root.resolve("release");
-            CliProcess.Started pre = dogu.cli(OLD).start(Map.of("DOGU_UPGRADE_HOLD_AT", "pre-upgrade.before-dump",
-                    "DOGU_UPGRADE_HOLD_RELEASE_FILE", release.toString()), "pre-upgrade", "14.19-1", "17.6-0");
-            pre.awaitLog("holding at pre-upgrade.before-dump", 60);
             // Something else fills the volume after the space check: leave 64 KiB for a 400 KiB dump.
-            fill(dogu.backupDirectory().resolve("filler"), 64 * 1024);
-            Files.createFile(release);
-            CliProcess.Result r = pre.await(120);
+            CliProcess.Result r = preUpgradeFillingAt(dogu, "pre-upgrade.before-dump",
+                    dogu.backupDirectory().resolve("filler"), 64 * 1024);
             assertThat(r.exitCode()).isEqualTo(3);
             assertThat(r.stderr()).contains("[DU-SPACE]", "ran out of space", "are needed");
             assertUnchanged(dogu, old);
@@ -78,14 +73,9 @@ class DiskFullIT {
             mount(dogu.volume(), "300m");
             PostgresServer old = dogu.startServer(OLD);
             SampleData.load(old);
-            Path release = root.resolve("release");
-            CliProcess.Started pre = dogu.cli(OLD).start(Map.of("DOGU_UPGRADE_HOLD_AT", "pre-upgrade.backup-renamed",
-                    "DOGU_UPGRADE_HOLD_RELEASE_FILE", release.toString()), "pre-upgrade", "14.19-1", "17.6-0");
-            pre.awaitLog("holding at pre-upgrade.backup-renamed", 120);
             // The backup fits, but what is left cannot take the restored cluster (twice the backup + 64 MiB).
-            fill(dogu.volume().resolve("filler"), 32L << 20);
-            Files.createFile(release);
-            CliProcess.Result r = pre.await(120);
+            CliProcess.Result r = preUpgradeFillingAt(dogu, "pre-upgrade.backup-renamed",
+                    dogu.volume().resolve("filler"), 32L << 20);
             assertThat(r.exitCode()).isEqualTo(3);
             assertThat(r.stderr()).contains("[DU-SPACE]", "The new container could not restore the backup", "needed",
                     "nothing was recorded");
@@ -136,6 +126,18 @@ class DiskFullIT {
         run("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=" + (dir.getFileName().toString().equals("volume")
                 ? "0755" : "0700"), "tmpfs", dir.toString());
         mounts.add(dir);
+    }
+
+    /** Runs pre-upgrade, holds it at {@code checkpoint}, fills the disk of {@code filler} up to {@code leave} bytes, lets it go on. */
+    private CliProcess.Result preUpgradeFillingAt(EmbeddedDogu dogu, String checkpoint, Path filler, long leave)
+            throws Exception {
+        Path release = root.resolve("release");
+        CliProcess.Started pre = dogu.cli(OLD).start(Map.of("DOGU_UPGRADE_HOLD_AT", checkpoint,
+                "DOGU_UPGRADE_HOLD_RELEASE_FILE", release.toString()), "pre-upgrade", "14.19-1", "17.6-0");
+        pre.awaitLog("holding at " + checkpoint, 120);
+        fill(filler, leave);
+        Files.createFile(release);
+        return pre.await(120);
     }
 
     private static void fill(Path file, long leave) throws IOException {

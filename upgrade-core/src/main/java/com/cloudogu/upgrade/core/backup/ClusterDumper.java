@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.backup;
 
+import com.cloudogu.upgrade.core.io.Durable;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
@@ -14,14 +15,12 @@ import com.cloudogu.upgrade.core.server.ClientTools;
 import com.cloudogu.upgrade.core.server.ServerOwner;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -38,6 +37,7 @@ public final class ClusterDumper {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterDumper.class);
     static final String TRAILER = "PostgreSQL database cluster dump complete";
     private static final long SPACE_MARGIN = 64L << 20;
+    private static final String ATTEMPT = ProcessHandle.current().pid() + "-" + Long.toString(System.currentTimeMillis(), 36);
 
     private final Path backupDirectory;
     private final ClientTools tools;
@@ -103,7 +103,7 @@ public final class ClusterDumper {
         Checkpoints.reach("pre-upgrade.dump-finished");
         try (digest) {
             requireTrailer(partial);
-            fsync(partial);
+            Durable.syncFile(partial);
             long size = Files.size(partial);
             // Hashed while pg_dumpall wrote it; read again only if that digest cannot be trusted.
             String sha = digest.finish().orElse(null);
@@ -118,11 +118,11 @@ public final class ClusterDumper {
                     .withOldCluster(old).write(manifestPartial);
             Files.setPosixFilePermissions(manifestPartial, PosixFilePermissions.fromString("rw-------"));
             owner.chown(manifestPartial);
-            fsync(manifestPartial);
+            Durable.syncFile(manifestPartial);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             Files.move(manifestPartial, BackupManifest.pathFor(target), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            fsyncDirectory(backupDirectory);
+            Durable.syncDirectory(backupDirectory);
             Checkpoints.reach("pre-upgrade.backup-renamed");
             double seconds = (System.nanoTime() - t0) / 1e9;
             LOG.info("backup {} written: {}, sha256 {}, {} s ({}/s)", target, ProgressReporter.mib(size), sha,
@@ -139,8 +139,6 @@ public final class ClusterDumper {
     static String attemptId() {
         return ATTEMPT;
     }
-
-    private static final String ATTEMPT = ProcessHandle.current().pid() + "-" + Long.toString(System.currentTimeMillis(), 36);
 
     /**
      * Creates the backup directory if needed, checks it, ends programs that a killed earlier attempt
@@ -214,18 +212,6 @@ public final class ClusterDumper {
             return Files.size(p);
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    static void fsync(Path file) throws IOException {
-        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            c.force(true);
-        }
-    }
-
-    static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
-            c.force(true);
         }
     }
 

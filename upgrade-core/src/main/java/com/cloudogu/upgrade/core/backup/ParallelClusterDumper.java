@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.backup;
 
+import com.cloudogu.upgrade.core.io.Durable;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
@@ -120,12 +121,12 @@ public final class ParallelClusterDumper {
                     BackupManifest.FORMAT_PARALLEL, files, facts.sizeBytes(), old).write(manifestPartial);
             Files.setPosixFilePermissions(manifestPartial, PosixFilePermissions.fromString("rw-------"));
             owner.chown(manifestPartial);
-            ClusterDumper.fsync(manifestPartial);
-            ClusterDumper.fsyncDirectory(partial);
+            Durable.syncFile(manifestPartial);
+            Durable.syncDirectory(partial);
             replace(partial, target);
             Files.move(manifestPartial, BackupManifest.pathFor(target), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
-            ClusterDumper.fsyncDirectory(backupDirectory);
+            Durable.syncDirectory(backupDirectory);
             Checkpoints.reach("pre-upgrade.backup-renamed");
             double seconds = (System.nanoTime() - t0) / 1e9;
             LOG.info("backup {} written: {} databases, {} files, {}, {} s ({}/s, {} jobs)", target, databases.size(),

@@ -3,6 +3,8 @@ package com.cloudogu.upgrade.core.layout;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.io.Durable;
+import com.cloudogu.upgrade.core.server.DataDirectory;
 import com.cloudogu.upgrade.core.server.ServerOwner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,8 +70,8 @@ public final class ClusterRelocation {
                 NewDataDirectory.ensureParentsOf(to, owner);
                 Files.deleteIfExists(to);
                 Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-                NewDataDirectory.fsync(to.getParent());
-                NewDataDirectory.fsync(from.getParent());
+                Durable.syncDirectory(to.getParent());
+                Durable.syncDirectory(from.getParent());
             } else {
                 NewDataDirectory.ensure(to, owner);
                 List<Path> entries = ClusterEntries.of(from);
@@ -79,11 +81,11 @@ public final class ClusterRelocation {
                     Checkpoints.reach("relocation.entry-moved");
                 }
                 if (!entries.isEmpty() && entries.get(0).getFileName().toString().equals(ClusterEntries.PG_VERSION)) {
-                    NewDataDirectory.fsync(to);
+                    Durable.syncDirectory(to);
                     move(entries.get(0), to.resolve(ClusterEntries.PG_VERSION));
                 }
-                NewDataDirectory.fsync(to);
-                NewDataDirectory.fsync(from);
+                Durable.syncDirectory(to);
+                Durable.syncDirectory(from);
             }
         } catch (IOException e) {
             throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot move the cluster from " + from + " to " + to
@@ -100,14 +102,14 @@ public final class ClusterRelocation {
             if (relation == ClusterRelation.SIBLING) {
                 if (Files.isRegularFile(to.resolve(ClusterEntries.PG_VERSION)) && !Files.exists(from)) {
                     Files.move(to, from, StandardCopyOption.ATOMIC_MOVE);
-                    NewDataDirectory.fsync(from.getParent());
+                    Durable.syncDirectory(from.getParent());
                 }
             } else {
                 // PG_VERSION first: from then on the target no longer counts as a cluster.
                 for (Path e : ClusterEntries.of(to)) {
                     move(e, from.resolve(e.getFileName().toString()));
                 }
-                NewDataDirectory.fsync(from);
+                Durable.syncDirectory(from);
                 removeEmpty(to, from);
             }
         } catch (IOException e) {
@@ -129,13 +131,8 @@ public final class ClusterRelocation {
                 + " over it. Move it out of the way (it is not part of the old cluster) and run the phase again.");
     }
 
-    private static boolean isEmptyDirectory(Path dir) throws IOException {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
-        try (var s = Files.list(dir)) {
-            return s.findAny().isEmpty();
-        }
+    private static boolean isEmptyDirectory(Path dir) {
+        return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && new DataDirectory(dir).isEmpty();
     }
 
     /**

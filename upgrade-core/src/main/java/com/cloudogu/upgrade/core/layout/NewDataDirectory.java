@@ -2,15 +2,12 @@ package com.cloudogu.upgrade.core.layout;
 
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.core.io.Durable;
 import com.cloudogu.upgrade.core.server.ServerOwner;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,22 +33,9 @@ public final class NewDataDirectory {
         if (Files.isDirectory(dir)) {
             return false;
         }
-        Deque<Path> missing = new ArrayDeque<>();
-        for (Path p = dir; p != null && !Files.exists(p); p = p.getParent()) {
-            missing.push(p);
-        }
-        try {
-            for (Path p : missing) {
-                Files.createDirectory(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                        p.equals(dir) ? "rwx------" : "rwxr-xr-x")));
-                owner.chown(p);
-                fsync(p.getParent());
-            }
-        } catch (IOException e) {
-            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot create PGDATA " + dir + " (" + e + "). Check"
-                    + " that the data volume is mounted and writable; nothing else was changed.", e);
-        }
-        LOG.info("created PGDATA {} for the new image ({} directories, owner {})", dir, missing.size(), owner.name());
+        ensureParentsOf(dir, owner);
+        create(dir, "rwx------", owner);
+        LOG.info("created PGDATA {} for the new image (owner {})", dir, owner.name());
         return true;
     }
 
@@ -65,23 +49,18 @@ public final class NewDataDirectory {
             return;
         }
         ensureParentsOf(parent, owner);
+        create(parent, "rwxr-xr-x", owner);
+    }
+
+    private static void create(Path dir, String mode, ServerOwner owner) {
         try {
-            Files.createDirectory(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-            owner.chown(parent);
-            fsync(parent.getParent());
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
+            owner.chown(dir);
+            Durable.syncDirectory(dir.getParent());
         } catch (IOException e) {
-            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot create " + parent + " (" + e + "). Check that"
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot create " + dir + " (" + e + "). Check that"
                     + " the data volume is mounted and writable; nothing else was changed.", e);
         }
     }
 
-    /** @param dir a directory whose entries changed @throws IOException if it cannot be synced */
-    static void fsync(Path dir) throws IOException {
-        if (dir == null) {
-            return;
-        }
-        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
-            c.force(true);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.layout;
 
+import com.cloudogu.upgrade.core.server.DataDirectory;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import java.io.IOException;
@@ -34,13 +35,13 @@ public record OldCluster(Path path, String major, String owner) {
      * @return the cluster in it, if it holds one ({@code PG_VERSION} exists)
      */
     public static Optional<OldCluster> inspect(Path pgdata) {
-        Path version = pgdata.resolve("PG_VERSION");
-        if (!Files.isRegularFile(version)) {
+        Optional<String> major = new DataDirectory(pgdata).postgresMajor();
+        if (major.isEmpty()) {
             return Optional.empty();
         }
         try {
-            String owner = Files.getOwner(pgdata, LinkOption.NOFOLLOW_LINKS).getName();
-            return Optional.of(new OldCluster(pgdata, Files.readString(version).strip(), owner));
+            return Optional.of(new OldCluster(pgdata, major.get(),
+                    Files.getOwner(pgdata, LinkOption.NOFOLLOW_LINKS).getName()));
         } catch (IOException e) {
             throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot read the cluster in " + pgdata + ": "
                     + e.getMessage(), e);

@@ -18,6 +18,8 @@ import com.cloudogu.upgrade.core.lock.PhaseLock;
 import com.cloudogu.upgrade.core.server.ServerOwner;
 import com.cloudogu.upgrade.core.layout.OldCluster;
 import com.cloudogu.upgrade.core.restore.RestoreSpace;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -60,9 +62,9 @@ public final class PreUpgradePhase {
             RestoreSpace.requireBeforeSwitch(env.settings().dataDirectory(), BackupFiles.size(backup));
         } catch (UpgradeException e) {
             try {
-                java.nio.file.Files.deleteIfExists(BackupManifest.pathFor(backup));
+                Files.deleteIfExists(BackupManifest.pathFor(backup));
                 BackupFiles.deleteTree(backup);
-            } catch (java.io.IOException io) {
+            } catch (IOException io) {
                 e.addSuppressed(io);
             }
             throw e;
@@ -71,8 +73,8 @@ public final class PreUpgradePhase {
 
     private static boolean sameDirectory(Path a, Path b) {
         try {
-            return java.nio.file.Files.isSameFile(a, b);
-        } catch (java.io.IOException e) {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
             return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
         }
     }

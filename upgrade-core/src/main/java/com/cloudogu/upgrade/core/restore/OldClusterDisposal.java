@@ -2,7 +2,9 @@ package com.cloudogu.upgrade.core.restore;
 
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.core.backup.BackupFiles;
 import com.cloudogu.upgrade.core.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.io.Durable;
 import com.cloudogu.upgrade.core.layout.ClusterEntries;
 import com.cloudogu.upgrade.core.layout.ClusterRelation;
 import com.cloudogu.upgrade.core.layout.ClusterRelocation;
@@ -10,13 +12,11 @@ import com.cloudogu.upgrade.core.server.DataDirectory;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,13 +87,9 @@ public final class OldClusterDisposal {
             try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 p.store(w, "dogu-upgrade: the restore completed; what to do with the old cluster and the backup");
             }
-            try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                c.force(true);
-            }
+            Durable.syncFile(tmp);
             Files.move(tmp, journal, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel c = FileChannel.open(backupDirectory, StandardOpenOption.READ)) {
-                c.force(true);
-            }
+            Durable.syncDirectory(backupDirectory);
         } catch (IOException e) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Cannot write " + journal + ": " + e.getMessage()
                     + ". The restore is not recorded as complete; fix it, then run 'dogu-upgrade retry-restore'.", e);
@@ -238,8 +234,7 @@ public final class OldClusterDisposal {
             }
         } else {
             for (Path e : entries) {
-                RestoreTarget.deleteTree(e);
-                Files.deleteIfExists(e);
+                BackupFiles.deleteTree(e);
                 if (e.getFileName().toString().equals(ClusterEntries.PG_VERSION)) {
                     Checkpoints.reach("disposal.removing-old-cluster");
                 }
