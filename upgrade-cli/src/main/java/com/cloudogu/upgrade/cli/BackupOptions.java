@@ -1,7 +1,7 @@
 package com.cloudogu.upgrade.cli;
 
-import com.cloudogu.upgrade.core.backup.BackupStrategy;
-import com.cloudogu.upgrade.core.phase.UpgradeSettings;
+import com.cloudogu.upgrade.core.BackupStrategy;
+import com.cloudogu.upgrade.core.UpgradeSettings;
 import picocli.CommandLine.Option;
 
 /** How the full backup is written and how many jobs dump and restore use (a mixin of {@link SharedOptions}). */

@@ -2,9 +2,9 @@ package com.cloudogu.upgrade.cli;
 
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.DoguUpgrade;
-import com.cloudogu.upgrade.core.migration.PluginDirectory;
-import com.cloudogu.upgrade.core.phase.UpgradeSettings;
-import com.cloudogu.upgrade.core.state.StateStores;
+import com.cloudogu.upgrade.core.PluginDirectory;
+import com.cloudogu.upgrade.core.UpgradeSettings;
+import com.cloudogu.upgrade.core.StateStores;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;

@@ -3,7 +3,7 @@ package com.cloudogu.upgrade.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloudogu.upgrade.api.state.StateStore;
-import com.cloudogu.upgrade.core.state.StateStores;
+import com.cloudogu.upgrade.core.StateStores;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package com.cloudogu.upgrade.cli.it;
 
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.api.state.StateStore;
-import com.cloudogu.upgrade.core.state.StateStores;
+import com.cloudogu.upgrade.core.StateStores;
 import com.cloudogu.upgrade.testkit.ClientTools;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;

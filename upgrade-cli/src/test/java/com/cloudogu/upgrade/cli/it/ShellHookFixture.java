@@ -340,7 +340,7 @@ final class ShellHookFixture implements AutoCloseable {
     /** @param key a state key @return its value in the store the hook used */
     Optional<String> state(String key) throws IOException {
         if (store == Store.FILE) {
-            return com.cloudogu.upgrade.core.state.StateStores.open("file:" + stateFile(), Map.of()).get(key);
+            return com.cloudogu.upgrade.core.StateStores.open("file:" + stateFile(), Map.of()).get(key);
         }
         Path file = doguctlDir.resolve("store").resolve(key);
         return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
@@ -349,7 +349,7 @@ final class ShellHookFixture implements AutoCloseable {
     /** @param key a state key @param value its value, set as the dogu would */
     void setState(String key, String value) throws IOException {
         if (store == Store.FILE) {
-            com.cloudogu.upgrade.core.state.StateStores.open("file:" + stateFile(), Map.of()).set(key, value);
+            com.cloudogu.upgrade.core.StateStores.open("file:" + stateFile(), Map.of()).set(key, value);
         } else {
             Files.createDirectories(doguctlDir.resolve("store"));
             Files.writeString(doguctlDir.resolve("store").resolve(key), value);

@@ -70,7 +70,7 @@ class ShellPreUpgradeBadInputIT {
     @Test
     void corruptedStateFile() throws Exception {
         Path file = shared.resolve("corrupted-state.properties");
-        com.cloudogu.upgrade.core.state.StateStores.open("file:" + file, Map.of()).set("some_key", "some value");
+        com.cloudogu.upgrade.core.StateStores.open("file:" + file, Map.of()).set("some_key", "some value");
         Files.writeString(file, Files.readString(file).replace("some value", "tampered"));
         compare(15, "corrupted file state store", env -> env.put("DOGU_UPGRADE_STATE_STORE", "file:" + file), true, 3,
                 "pre-upgrade", FROM, TO);

@@ -1,0 +1,76 @@
+package com.cloudogu.upgrade.core;
+
+import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import java.util.Locale;
+
+/**
+ * How pre-upgrade writes the full backup. The restore never consults this setting: it follows the
+ * {@code format} recorded in the backup's manifest, so it always knows what it is restoring.
+ */
+public enum BackupStrategy {
+
+    /**
+     * One {@code pg_dumpall} SQL file, restored with {@code psql} (the seed's format; the default).
+     * Manifest format {@value BackupManifest#FORMAT_PLAIN}.
+     */
+    PLAIN(BackupManifest.FORMAT_PLAIN),
+
+    /**
+     * Globals with {@code pg_dumpall --globals-only}, every database with {@code pg_dump} in directory
+     * format with several jobs, restored with {@code pg_restore} with several jobs on a temporary
+     * server with restore-time settings. Manifest format {@value BackupManifest#FORMAT_PARALLEL}.
+     */
+    PARALLEL(BackupManifest.FORMAT_PARALLEL);
+
+    private final String manifestFormat;
+
+    BackupStrategy(String manifestFormat) {
+        this.manifestFormat = manifestFormat;
+    }
+
+    /** @return the {@code format} value of manifests written with this strategy */
+    public String manifestFormat() {
+        return manifestFormat;
+    }
+
+    /**
+     * @param value {@code plain} or {@code parallel} (any case)
+     * @return the strategy
+     * @throws UpgradeException with {@link ErrorCode#USAGE} naming the bad value
+     */
+    public static BackupStrategy parse(String value) {
+        String v = value == null ? "" : value.strip().toLowerCase(Locale.ROOT);
+        for (BackupStrategy s : values()) {
+            if (s.name().toLowerCase(Locale.ROOT).equals(v)) {
+                return s;
+            }
+        }
+        throw new UpgradeException(ErrorCode.USAGE, "Unknown backup strategy '" + value + "': use 'plain' (one"
+                + " pg_dumpall file, the default) or 'parallel' (pg_dump/pg_restore with several jobs).");
+    }
+
+    /**
+     * @param format the {@code format} value of a manifest
+     * @return the strategy that wrote it
+     * @throws UpgradeException with {@link ErrorCode#RESTORE_FAILED} if the format is unknown
+     */
+    public static BackupStrategy ofManifestFormat(String format) {
+        for (BackupStrategy s : values()) {
+            if (s.manifestFormat.equals(format)) {
+                return s;
+            }
+        }
+        throw new UpgradeException(ErrorCode.RESTORE_FAILED, "The backup manifest has format '" + format
+                + "', which this dogu-upgrade does not know (it knows " + FORMATS + "); it was probably written by a"
+                + " newer version. Nothing was changed.");
+    }
+
+    private static final String FORMATS = BackupManifest.FORMAT_PLAIN + ", " + BackupManifest.FORMAT_PARALLEL;
+
+    /** @param requested jobs setting, 0 or less for "one per CPU" @return the number of jobs to use */
+    public static int jobs(int requested) {
+        return requested > 0 ? requested : Math.max(1, Runtime.getRuntime().availableProcessors());
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Durability of file-system changes: what crash safety rests on, in one place.
+ *
+ * <p><b>Internal:</b> no compatibility promise. Types here may change or disappear in any release;
+ * embed dogu-upgrade through {@link com.cloudogu.upgrade.core.DoguUpgrade} only.
+ */
+package com.cloudogu.upgrade.core.internal.io;

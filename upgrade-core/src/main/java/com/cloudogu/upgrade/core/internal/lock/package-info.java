@@ -1,0 +1,7 @@
+/**
+ * The lock that keeps two phases from running at once on one volume.
+ *
+ * <p><b>Internal:</b> no compatibility promise. Types here may change or disappear in any release;
+ * embed dogu-upgrade through {@link com.cloudogu.upgrade.core.DoguUpgrade} only.
+ */
+package com.cloudogu.upgrade.core.internal.lock;

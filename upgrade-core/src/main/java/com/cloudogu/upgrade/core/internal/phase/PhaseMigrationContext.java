@@ -1,0 +1,27 @@
+package com.cloudogu.upgrade.core.internal.phase;
+
+import com.cloudogu.upgrade.api.DoguVersion;
+import com.cloudogu.upgrade.api.event.UpgradeEvent;
+import com.cloudogu.upgrade.api.migration.DatabaseServer;
+import com.cloudogu.upgrade.api.migration.MigrationContext;
+import com.cloudogu.upgrade.api.migration.PendingRestore;
+import com.cloudogu.upgrade.api.state.StateStore;
+import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The {@link MigrationContext} a phase hands to its migrations. */
+record PhaseMigrationContext(Optional<DoguVersion> from, Optional<DoguVersion> to, StateStore state,
+                             DatabaseServer server, Optional<PendingRestore> pendingRestore,
+                             EventDispatcher events) implements MigrationContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PhaseMigrationContext.class);
+
+    @Override
+    public void report(String message) {
+        LOG.info("{}", message);
+        events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.STEP, "migration", Duration.ZERO, message));
+    }
+}

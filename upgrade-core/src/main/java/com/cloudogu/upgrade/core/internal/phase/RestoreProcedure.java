@@ -1,0 +1,194 @@
+package com.cloudogu.upgrade.core.internal.phase;
+
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.api.DoguVersion;
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.api.migration.PendingRestore;
+import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
+import com.cloudogu.upgrade.core.BackupStrategy;
+import com.cloudogu.upgrade.core.internal.backup.BackupVerifier;
+import com.cloudogu.upgrade.core.internal.restore.DumpRestore;
+import com.cloudogu.upgrade.core.internal.layout.ClusterRelation;
+import com.cloudogu.upgrade.core.internal.layout.NewDataDirectory;
+import com.cloudogu.upgrade.core.internal.layout.OldCluster;
+import com.cloudogu.upgrade.core.internal.process.OrphanReaper;
+import com.cloudogu.upgrade.core.internal.restore.OldClusterDisposal;
+import com.cloudogu.upgrade.core.internal.restore.ParallelRestore;
+import com.cloudogu.upgrade.core.internal.restore.RestoreSpace;
+import com.cloudogu.upgrade.core.internal.restore.RestoreTarget;
+import com.cloudogu.upgrade.core.internal.server.ClusterInitializer;
+import com.cloudogu.upgrade.core.internal.server.DataDirectory;
+import com.cloudogu.upgrade.core.internal.server.DataDirectorySync;
+import com.cloudogu.upgrade.core.internal.server.PostgresInstallation;
+import com.cloudogu.upgrade.core.internal.server.RestoreSettings;
+import com.cloudogu.upgrade.core.internal.server.ServerOwner;
+import com.cloudogu.upgrade.core.internal.server.StaleServer;
+import com.cloudogu.upgrade.core.internal.server.TemporaryServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores the recorded backup into a fresh cluster of the new major and runs the pending
+ * migrations, all on one temporary server, before any client can connect. Shared by startup (the
+ * default) and post-upgrade (when configured). Every attempt starts from a fresh cluster.
+ */
+final class RestoreProcedure {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreProcedure.class);
+
+    private final PhaseEnvironment env;
+    private boolean migrationFailed;
+
+    RestoreProcedure(PhaseEnvironment env) {
+        this.env = env;
+    }
+
+    /** @return the verified manifest of the recorded backup, if one is recorded */
+    Optional<Verified> verifyRecordedBackup() {
+        Optional<String> recorded = env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(s -> !s.isBlank());
+        return recorded.map(p -> new Verified(Path.of(p),
+                new BackupVerifier(env.settings().backupDirectory()).verify(p)));
+    }
+
+    /**
+     * @param backup the recorded backup, if any
+     * @return where the old cluster lives: as its manifest says, else as pre-upgrade recorded it in the
+     *     state, else (nothing recorded) {@code PGDATA} itself
+     */
+    Path oldClusterPath(Optional<Verified> backup) {
+        return backup.flatMap(b -> b.manifest().oldCluster()).map(OldCluster::path)
+                .or(() -> env.state().get(StateKeys.MIGRATION_OLD_PGDATA).filter(s -> !s.isBlank()).map(Path::of))
+                .orElse(env.data().path());
+    }
+
+    /** Stops a leftover temporary server and finishes removing what a completed restore left behind. */
+    void cleanUpAfterInterruption(DataDirectory data) {
+        if (Files.isRegularFile(data.path().resolve("postmaster.pid"))) {
+            new StaleServer(data, env.owner(), env.runner(), env.installation()).stopIfOurs();
+        }
+        cleanUp(data);
+    }
+
+    void run(Verified backup) {
+        PostgresInstallation installation = env.installation();
+        ServerOwner owner = env.owner();
+        DataDirectory data = env.data();
+        checkTargetMajor(backup.manifest(), installation);
+        OrphanReaper.endProgramsUsing(env.settings().backupDirectory(), data.path());
+        Path oldPath = oldClusterPath(Optional.of(backup));
+        ClusterRelation relation = ClusterRelation.of(oldPath, data.path());
+        if (relation != ClusterRelation.SAME_PATH) {
+            NewDataDirectory.ensure(data.path(), owner);
+        }
+        RestoreSpace.require(data.path(), backup.manifest().size());
+        // A temporary server of a killed earlier attempt may still hold the target: stop it before wiping.
+        new StaleServer(data, owner, env.runner(), installation).stopIfOurs();
+        RestoreTarget target = new RestoreTarget(data, installation.major(), owner);
+        target.recreate(new ClusterInitializer(installation, env.runner(), owner), backup.manifest().cluster(),
+                owner.name(), env.state().get(StateKeys.PASSWORD));
+        Checkpoints.reach("restore.target-initialized");
+        int jobs = BackupStrategy.jobs(env.settings().jobs());
+        // Restore-time settings (no fsync, minimal WAL, ...) are safe on a restore target: until it is
+        // promoted, any failure or crash means the next attempt wipes it. Before promoting, the server
+        // is stopped cleanly, everything is flushed to disk and it runs on with normal settings.
+        Thread[] earlyCleanUp = new Thread[1];
+        OldClusterDisposal disposal = new OldClusterDisposal(env.settings().backupDirectory());
+        try (TemporaryServer server = TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
+                env.settings().serverStartTimeout(), RestoreSettings.forRestore(jobs))) {
+            Checkpoints.reach("restore.server-started");
+            DumpRestore.Completion completion = new DumpRestore.Completion() {
+                @Override
+                public void afterRestore() {
+                    server.restartWith(Map.of(), () -> new DataDirectorySync(installation, env.runner(), owner).sync(data));
+                    // Journal first, then promote: a promoted cluster always has its disposal recorded.
+                    disposal.record(new OldClusterDisposal.Plan(oldPath, backup.manifest().oldCluster()
+                            .map(OldCluster::major).orElse(Integer.toString(backup.manifest().sourceServerVersion() / 10000)),
+                            relation, env.settings().keepOldCluster(), env.settings().keepBackup(),
+                            Optional.of(backup.file())));
+                    target.promote();
+                }
+
+                @Override
+                public void afterCleared() {
+                    // The restored cluster counts now: remove the old copies while the other migrations run.
+                    earlyCleanUp[0] = new Thread(() -> cleanUp(data), "dogu-upgrade-clean-up");
+                    earlyCleanUp[0].start();
+                }
+            };
+            PendingRestore restore = backup.manifest().strategy() == BackupStrategy.PARALLEL
+                    ? new ParallelRestore(backup.file(), backup.manifest(), server, env.clientTools(), env.runner(),
+                            env.state(), env.events(), jobs, completion)
+                    : new DumpRestore(backup.file(), backup.manifest(), server, env.clientTools(), env.runner(),
+                            env.state(), env.events(), completion);
+            try {
+                new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
+                        parse(backup.manifest().from()), parse(backup.manifest().to()), env.state(), server,
+                        Optional.of(restore), env.events()));
+            } catch (RuntimeException e) {
+                migrationFailed = true;
+                throw e;
+            }
+        } finally {
+            join(earlyCleanUp[0]);
+        }
+        if (env.state().get(StateKeys.MIGRATION_BACKUP_PATH).isPresent()) {
+            throw new UpgradeException(ErrorCode.RESTORE_FAILED, "No migration restored the backup " + backup.file()
+                    + " (is the built-in 01-restore migration missing from the classpath?). Nothing was deleted.");
+        }
+        Checkpoints.reach("restore.completed");
+        cleanUp(data);
+    }
+
+    /** @return whether a migration (the restore itself among them) ended with an error in {@link #run} */
+    boolean migrationFailed() {
+        return migrationFailed;
+    }
+
+    private static void join(Thread t) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void checkTargetMajor(BackupManifest manifest, PostgresInstallation installation) {
+        int sourceMajor = manifest.sourceServerVersion() / 10000;
+        if (sourceMajor > installation.major()) {
+            throw new UpgradeException(ErrorCode.MAJOR_DOWNGRADE, "The backup comes from PostgreSQL " + sourceMajor
+                    + " but this image has PostgreSQL " + installation.major() + "; an older server cannot take it."
+                    + " Nothing was changed.");
+        }
+    }
+
+    private static Optional<DoguVersion> parse(String v) {
+        try {
+            return Optional.of(DoguVersion.parse(v));
+        } catch (UpgradeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Carries out the disposal journal of a completed restore, if there is one; idempotent. */
+    private void cleanUp(DataDirectory data) {
+        if (new OldClusterDisposal(env.settings().backupDirectory()).carryOut(data)) {
+            env.state().remove(StateKeys.MIGRATION_OLD_PGDATA);
+        }
+    }
+
+    /**
+     * @param file the backup
+     * @param manifest its verified manifest
+     */
+    record Verified(Path file, BackupManifest manifest) {
+    }
+}

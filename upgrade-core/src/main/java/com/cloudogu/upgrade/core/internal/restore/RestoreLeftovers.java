@@ -1,0 +1,66 @@
+package com.cloudogu.upgrade.core.internal.restore;
+
+import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
+import com.cloudogu.upgrade.core.internal.server.DataDirectory;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Removes what a successful restore leaves behind — the moved-aside old cluster and the backup —
+ * unless retention says keep. Also run on a later start, so a crash between "restore complete"
+ * and the clean-up never leaves a second copy of the data lying around. Only called when no restore
+ * is pending, i.e. the restored cluster is the one that counts.
+ */
+public final class RestoreLeftovers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreLeftovers.class);
+
+    private RestoreLeftovers() {
+    }
+
+    /** @param data PGDATA, whose {@code <name>.previous-<major>} siblings are old clusters */
+    public static void removeOldClusters(DataDirectory data) {
+        Path parent = data.path().toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return;
+        }
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(parent, data.path().getFileName() + ".previous-*")) {
+            for (Path p : old) {
+                RestoreTarget.deleteTree(p);
+                LOG.info("removed the old cluster {} after the successful restore (keep it with --keep-old-cluster)", p);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not list old clusters next to {}: {}", data.path(), e.getMessage());
+        }
+    }
+
+    /**
+     * @param backup one restored backup: a {@code pg_dumpall} file or a parallel backup's directory; its
+     *     manifest goes first, so a half-removed backup never verifies
+     */
+    public static void removeBackup(Path backup) throws IOException {
+        Files.deleteIfExists(BackupManifest.pathFor(backup));
+        com.cloudogu.upgrade.core.internal.backup.BackupFiles.deleteTree(backup);
+        LOG.info("removed the restored backup {} (keep it with --keep-backup)", backup);
+    }
+
+    /** @param backupDirectory where backups ({@code cluster-*.sql} with manifest) are written */
+    public static void removeBackups(Path backupDirectory) {
+        if (!Files.isDirectory(backupDirectory)) {
+            return;
+        }
+        try (DirectoryStream<Path> backups = Files.newDirectoryStream(backupDirectory, "cluster-*.sql")) {
+            for (Path b : backups) {
+                Files.deleteIfExists(BackupManifest.pathFor(b));
+                Files.deleteIfExists(b);
+                LOG.info("removed the restored backup {} (keep it with --keep-backup)", b);
+            }
+        } catch (IOException e) {
+            LOG.warn("could not remove restored backups in {}: {}", backupDirectory, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * State stores: doguctl in the dogu, a local file elsewhere.
+ *
+ * <p><b>Internal:</b> no compatibility promise. Types here may change or disappear in any release;
+ * embed dogu-upgrade through {@link com.cloudogu.upgrade.core.DoguUpgrade} only.
+ */
+package com.cloudogu.upgrade.core.internal.state;

@@ -1,2 +1,0 @@
-/** Durability of file-system changes: what crash safety rests on, in one place. */
-package com.cloudogu.upgrade.core.io;

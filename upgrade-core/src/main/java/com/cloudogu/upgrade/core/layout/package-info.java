@@ -1,6 +1,0 @@
-/**
- * Where clusters live on the dogu's data volume: the old cluster recorded by pre-upgrade, how its path
- * relates to the new image's {@code PGDATA} (same path, sibling, ancestor), creating a missing
- * {@code PGDATA}, and moving a cluster between layouts of the same major.
- */
-package com.cloudogu.upgrade.core.layout;
