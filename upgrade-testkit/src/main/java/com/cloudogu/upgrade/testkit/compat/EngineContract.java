@@ -58,7 +58,7 @@ public final class EngineContract {
      */
     public static Outcome run(Migration migration, MigrationContext context) {
         Optional<String> marker = migration.marker();
-        if (marker.isPresent() && MARKER_DONE.equals(context.state().get(marker.get()).orElse(null))) {
+        if (marker.isPresent() && MARKER_DONE.equals(((TestMigrationContext) context).store().get(marker.get()).orElse(null))) {
             return new Outcome(Result.SKIPPED_BY_MARKER, null);
         }
         try {
@@ -69,7 +69,7 @@ public final class EngineContract {
         } catch (Exception e) {
             return new Outcome(Result.FAILED, e);
         }
-        marker.ifPresent(key -> context.state().set(key, MARKER_DONE));
+        marker.ifPresent(key -> ((TestMigrationContext) context).store().set(key, MARKER_DONE));
         return new Outcome(Result.APPLIED, null);
     }
 }

@@ -3,6 +3,7 @@ package com.cloudogu.upgrade.testkit.compat;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.migration.DatabaseServer;
 import com.cloudogu.upgrade.api.migration.MigrationContext;
+import com.cloudogu.upgrade.api.migration.MigrationRules;
 import com.cloudogu.upgrade.api.migration.PendingRestore;
 import com.cloudogu.upgrade.api.state.StateStore;
 import java.util.List;
@@ -50,9 +51,17 @@ public final class TestMigrationContext implements MigrationContext {
         return to;
     }
 
-    @Override
-    public StateStore state() {
+    /** @return the state store behind {@link #state(String)}, where the runner keeps markers */
+    public StateStore store() {
         return state;
+    }
+
+    @Override
+    public Optional<String> state(String key) {
+        if (MigrationRules.SECRET_KEYS.contains(key)) {
+            throw new IllegalArgumentException("state key '" + key + "' is not readable by migrations");
+        }
+        return state.get(key);
     }
 
     @Override

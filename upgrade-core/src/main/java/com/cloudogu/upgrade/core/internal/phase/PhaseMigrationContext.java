@@ -4,6 +4,7 @@ import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.event.UpgradeEvent;
 import com.cloudogu.upgrade.api.migration.DatabaseServer;
 import com.cloudogu.upgrade.api.migration.MigrationContext;
+import com.cloudogu.upgrade.api.migration.MigrationRules;
 import com.cloudogu.upgrade.api.migration.PendingRestore;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
@@ -13,11 +14,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@link MigrationContext} a phase hands to its migrations. */
-record PhaseMigrationContext(Optional<DoguVersion> from, Optional<DoguVersion> to, StateStore state,
+record PhaseMigrationContext(Optional<DoguVersion> from, Optional<DoguVersion> to, StateStore store,
                              DatabaseServer server, Optional<PendingRestore> pendingRestore,
                              EventDispatcher events) implements MigrationContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(PhaseMigrationContext.class);
+
+    @Override
+    public Optional<String> state(String key) {
+        if (MigrationRules.SECRET_KEYS.contains(key)) {
+            throw new IllegalArgumentException("state key '" + key + "' is not readable by migrations");
+        }
+        return store.get(key);
+    }
 
     @Override
     public void report(String message) {
