@@ -89,8 +89,8 @@ final class MigrationHarness implements MigrationContext {
     }
 
     @Override
-    public StateStore state() {
-        return state;
+    public Optional<String> state(String key) {
+        return state.get(key);
     }
 
     @Override
