@@ -5,55 +5,41 @@ import com.cloudogu.upgrade.api.event.UpgradeEvent;
 import com.cloudogu.upgrade.api.migration.DatabaseServer;
 import com.cloudogu.upgrade.api.migration.Migration;
 import com.cloudogu.upgrade.api.migration.MigrationContext;
-import com.cloudogu.upgrade.api.migration.PendingRestore;
 import com.cloudogu.upgrade.api.state.StateStore;
-import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
-import com.cloudogu.upgrade.core.internal.phase.MigrationRunner;
+import com.cloudogu.upgrade.core.internal.migration.MigrationRunner;
+import com.cloudogu.upgrade.testkit.compat.TestMigrationContext;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Runs migrations the way the engine does ({@link MigrationRunner}: marker, then {@code appliesTo},
- * then {@code migrate}, then marker set) against a test server, and records what they reported.
+ * Runs built-in migrations through the engine's own {@link MigrationRunner} over the testkit's
+ * {@link TestMigrationContext}, and records the runner's events. Also usable as the context itself,
+ * to call {@code appliesTo}/{@code migrate} directly.
  */
 final class MigrationHarness implements MigrationContext {
 
-    private static final Logger LOG = LoggerFactory.getLogger(MigrationHarness.class);
-
-    private final DatabaseServer server;
-    private final StateStore state;
-    private final Optional<DoguVersion> from;
-    private final Optional<DoguVersion> to;
-    private final List<String> reports = new CopyOnWriteArrayList<>();
+    private final TestMigrationContext context;
     private final List<UpgradeEvent> events = new CopyOnWriteArrayList<>();
 
-    private MigrationHarness(DatabaseServer server, StateStore state, Optional<DoguVersion> from,
-                             Optional<DoguVersion> to) {
-        this.server = server;
-        this.state = state;
-        this.from = from;
-        this.to = to;
+    private MigrationHarness(TestMigrationContext context) {
+        this.context = context;
     }
 
     /** A context for a restart without upgrade (no FROM/TO). */
     static MigrationHarness on(DatabaseServer server, StateStore state) {
-        return new MigrationHarness(server, state, Optional.empty(), Optional.empty());
+        return new MigrationHarness(new TestMigrationContext(server, state, Optional.empty(), Optional.empty()));
     }
 
     /** A context for the upgrade {@code from -> to}, e.g. {@code 16.10-1 -> 17.6-1}. */
     static MigrationHarness upgrade(DatabaseServer server, StateStore state, String from, String to) {
-        return new MigrationHarness(server, state, Optional.of(DoguVersion.parse(from)),
-                Optional.of(DoguVersion.parse(to)));
+        return new MigrationHarness(new TestMigrationContext(server, state, Optional.of(DoguVersion.parse(from)),
+                Optional.of(DoguVersion.parse(to))));
     }
 
     /** Runs the migrations through the engine's runner; throws what the runner throws. */
     MigrationHarness run(Migration... migrations) {
-        EventDispatcher dispatcher = new EventDispatcher();
-        dispatcher.add(events::add);
-        new MigrationRunner(state, dispatcher).run(List.of(migrations), this);
+        new MigrationRunner(context.store(), events::add).run(List.of(migrations), this);
         return this;
     }
 
@@ -69,43 +55,38 @@ final class MigrationHarness implements MigrationContext {
                 .map(UpgradeEvent::subject).toList();
     }
 
+    /** @return what the migrations reported, in order */
     List<String> reports() {
-        return List.copyOf(reports);
-    }
-
-    void clear() {
-        reports.clear();
-        events.clear();
+        return context.reports();
     }
 
     @Override
     public Optional<DoguVersion> from() {
-        return from;
+        return context.from();
     }
 
     @Override
     public Optional<DoguVersion> to() {
-        return to;
+        return context.to();
     }
 
     @Override
     public Optional<String> state(String key) {
-        return state.get(key);
+        return context.state(key);
     }
 
     @Override
     public DatabaseServer server() {
-        return server;
+        return context.server();
     }
 
     @Override
-    public Optional<PendingRestore> pendingRestore() {
+    public Optional<com.cloudogu.upgrade.api.migration.PendingRestore> pendingRestore() {
         return Optional.empty();
     }
 
     @Override
     public void report(String message) {
-        LOG.info("report: {}", message);
-        reports.add(message);
+        context.report(message);
     }
 }

@@ -33,6 +33,12 @@ public @interface Api {
     /** @return the release in which the element got its current status, e.g. {@code 0.2} */
     String since();
 
+    /**
+     * @return for {@link Status#INTERNAL}: the packages allowed to use the element anyway, e.g. the
+     *     testkit driving the engine's real migration runner
+     */
+    String[] consumers() default {};
+
     /** Stability levels. */
     enum Status {
         /** Kept compatible, as the policy on {@link Api} says. */

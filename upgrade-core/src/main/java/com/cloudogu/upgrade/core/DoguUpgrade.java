@@ -4,6 +4,7 @@ import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
 import com.cloudogu.upgrade.api.migration.Migration;
+import com.cloudogu.upgrade.api.migration.MigrationRules;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.internal.backup.BackupDecision;
@@ -110,7 +111,7 @@ public final class DoguUpgrade {
         for (Migration m : env.migrations()) {
             if (m.marker().isEmpty()) {
                 checked.add(m.id());
-            } else if ("true".equals(env.state().get(m.marker().get()).orElse(null))) {
+            } else if (MigrationRules.isDone(env.state().get(m.marker().get()))) {
                 done.add(m.id());
             } else {
                 pending.add(m.id());
@@ -150,7 +151,7 @@ public final class DoguUpgrade {
     public UpgradeStatus status() {
         Map<String, Boolean> markers = new LinkedHashMap<>();
         for (Migration m : env.migrations()) {
-            m.marker().ifPresent(k -> markers.put(k, "true".equals(env.state().get(k).orElse(null))));
+            m.marker().ifPresent(k -> markers.put(k, MigrationRules.isDone(env.state().get(k))));
         }
         return new UpgradeStatus(env.state().get(StateKeys.LOCAL_STATE).orElse(""),
                 env.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElse(""),

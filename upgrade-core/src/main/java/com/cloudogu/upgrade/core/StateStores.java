@@ -5,12 +5,11 @@ import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.api.state.StateStoreException;
 import com.cloudogu.upgrade.api.state.StateStoreProvider;
+import com.cloudogu.upgrade.core.internal.discovery.ServiceDiscovery;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class StateStores {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStores.class);
-    private static final int MAX_BROKEN_PROVIDERS = 100;
 
     private StateStores() {
     }
@@ -89,23 +87,16 @@ public final class StateStores {
         return new ArrayList<>(providers(loader).keySet());
     }
 
+    /**
+     * Policy: a provider that cannot be used is logged and skipped. Unlike a migration or a backup
+     * rule, a broken provider of some other scheme must not keep the dogu from using the one it names.
+     */
     private static Map<String, List<StateStoreProvider>> providers(ClassLoader loader) {
+        ServiceDiscovery.Result<StateStoreProvider> result = ServiceDiscovery.of(StateStoreProvider.class, loader).load();
+        result.problems().forEach(p -> LOG.warn("{} It is ignored.", p));
         Map<String, List<StateStoreProvider>> byScheme = new LinkedHashMap<>();
-        Iterator<StateStoreProvider> it = ServiceLoader.load(StateStoreProvider.class, loader).iterator();
-        // ServiceLoader recovers from a broken entry only "on a best-effort basis": bound the retries
-        for (int failures = 0; failures < MAX_BROKEN_PROVIDERS; ) {
-            StateStoreProvider provider;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                provider = it.next();
-            } catch (ServiceConfigurationError e) {
-                LOG.warn("A state store provider could not be loaded and is ignored: {}", e.getMessage());
-                failures++;
-                continue;
-            }
-            byScheme.computeIfAbsent(provider.scheme(), s -> new ArrayList<>()).add(provider);
+        for (ServiceDiscovery.Found<StateStoreProvider> f : result.found()) {
+            byScheme.computeIfAbsent(f.provider().scheme(), s -> new ArrayList<>()).add(f.provider());
         }
         return byScheme;
     }

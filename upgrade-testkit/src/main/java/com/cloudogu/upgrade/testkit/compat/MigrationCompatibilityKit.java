@@ -15,8 +15,10 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresServer;
 import com.cloudogu.upgrade.testkit.PostgresVersions;
-import com.cloudogu.upgrade.testkit.compat.EngineContract.Outcome;
-import com.cloudogu.upgrade.testkit.compat.EngineContract.Result;
+import com.cloudogu.upgrade.core.internal.migration.MigrationRunner;
+import com.cloudogu.upgrade.core.internal.migration.MigrationRunner.Outcome;
+import com.cloudogu.upgrade.core.internal.migration.MigrationRunner.Result;
+import com.cloudogu.upgrade.api.migration.MigrationRules;
 import java.lang.reflect.Modifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -66,10 +68,10 @@ import org.slf4j.LoggerFactory;
  *       failure your own way, which adds a fifth check.
  * </ol>
  *
- * <p>The kit runs the migration itself, exactly as the engine does ({@link EngineContract}), with an
- * {@link InMemoryStateStore} and a {@link TestMigrationContext} over a
- * {@link PostgresServer} started for the check: nothing but {@code upgrade-api} and this testkit is
- * needed. Each major shows as its own group of tests.
+ * <p>The kit runs the migration through the engine's own runner (upgrade-core's
+ * {@code MigrationRunner}, the one the phases use), with an {@link InMemoryStateStore} and a
+ * {@link TestMigrationContext} over a {@link PostgresServer} started for the check, and applies the
+ * engine's rules from {@link MigrationRules}: what passes here is what the engine accepts. Each major shows as its own group of tests.
  *
  * <pre>{@code
  * class GrantMonitoringRoleMigrationKitTest extends MigrationCompatibilityKit {
@@ -89,13 +91,6 @@ public abstract class MigrationCompatibilityKit {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationCompatibilityKit.class);
 
-    /** The id rule the engine's discovery enforces. */
-    static final Pattern ID = Pattern.compile("^[0-9]{2,}-[a-z0-9]+(-[a-z0-9]+)*$");
-    /** A marker is a plain state key, as {@code doguctl config} accepts it. */
-    static final Pattern MARKER_KEY = Pattern.compile("^[a-z][a-z0-9_]*$");
-    /** The dogu's own keys: a marker must never be one of them. */
-    static final Set<String> RESERVED_KEYS = Set.of(StateKeys.LOCAL_STATE, StateKeys.MIGRATION_BACKUP_PATH,
-            StateKeys.USER, StateKeys.PASSWORD);
 
     private static final int MAX_LISTED_DIFFERENCES = 20;
 
@@ -306,7 +301,7 @@ public abstract class MigrationCompatibilityKit {
         Migration migration = migration();
         Class<?> type = migration.getClass();
         String id = migration.id();
-        assertTrue(id != null && ID.matcher(id).matches(), () -> type.getName() + " has the id '" + id
+        assertTrue(MigrationRules.idProblem(id).isEmpty(), () -> type.getName() + " has the id '" + id
                 + "', which is not of the form NN-name: two or more digits, a dash, then lowercase letters and"
                 + " digits in words joined by dashes, e.g. 50-grant-monitoring-role. The engine refuses it.");
         String description = migration.description();
@@ -315,10 +310,9 @@ public abstract class MigrationCompatibilityKit {
         Optional<String> marker = migration.marker();
         if (marker.isPresent()) {
             String key = marker.get();
-            assertTrue(MARKER_KEY.matcher(key).matches(), () -> type.getName() + " has the marker '" + key
-                    + "'; use a plain state key of lowercase letters, digits and underscores, e.g. monitoring_role_granted");
-            assertFalse(RESERVED_KEYS.contains(key), () -> type.getName() + " uses the dogu's own state key '" + key
-                    + "' as its marker; the engine would overwrite it or it would overwrite the engine's state");
+            Optional<String> problem = MigrationRules.markerProblem(marker);
+            assertTrue(problem.isEmpty(), () -> type.getName() + " has a bad " + problem.orElse("")
+                    + ". The engine refuses it.");
             assertEquals(marker, migration().marker(), () -> type.getName() + ".marker() must return the same key"
                     + " on every instance");
         }
@@ -348,12 +342,12 @@ public abstract class MigrationCompatibilityKit {
         InMemoryStateStore state = new InMemoryStateStore();
         FaultInjectingServer counting = new FaultInjectingServer(server, -1);
         Migration migration = migration();
-        Outcome outcome = EngineContract.run(migration, context(counting, server, state));
+        Outcome outcome = run(migration, context(counting, server, state));
         failIfFailed(outcome, migration, "on a prepared cluster");
         assertEquals(Result.APPLIED, outcome.result(), () -> migration.id() + ": appliesTo returned false on the"
                 + " prepared cluster. prepare(server) must create the state the migration repairs, and appliesTo"
                 + " must detect it.");
-        migration.marker().ifPresent(key -> assertEquals(EngineContract.MARKER_DONE, state.get(key).orElse(null),
+        migration.marker().ifPresent(key -> assertEquals(MigrationRules.MARKER_DONE, state.get(key).orElse(null),
                 () -> "the marker " + key + " must be true after the migration succeeded"));
         verifyApplied(server);
         scenario.appliedState = state;
@@ -372,13 +366,13 @@ public abstract class MigrationCompatibilityKit {
             Migration migration = migration();
             Optional<String> marker = migration.marker();
             if (marker.isPresent()) {
-                Outcome skipped = EngineContract.run(migration, context(server, server, state));
+                Outcome skipped = run(migration, context(server, server, state));
                 assertEquals(Result.SKIPPED_BY_MARKER, skipped.result(), skipped::describe);
                 assertUnchanged(scenario.reference, snapshot(server), "a second run with the marker set");
                 state.remove(marker.get());
             }
             Migration again = migration();
-            Outcome outcome = EngineContract.run(again, context(server, server, state));
+            Outcome outcome = run(again, context(server, server, state));
             failIfFailed(outcome, again, "a second time (without its marker, as after a crash before the marker"
                     + " was written)");
             assertUnchanged(scenario.reference, snapshot(server), "a second run without the marker (as after a crash"
@@ -402,11 +396,11 @@ public abstract class MigrationCompatibilityKit {
                 + " whether there is work");
         SortedMap<String, String> before = snapshot(server);
         InMemoryStateStore state = new InMemoryStateStore();
-        state.set(marker.get(), EngineContract.MARKER_DONE);
-        Outcome outcome = EngineContract.run(migration, context(server, server, state));
+        state.set(marker.get(), MigrationRules.MARKER_DONE);
+        Outcome outcome = run(migration, context(server, server, state));
         assertEquals(Result.SKIPPED_BY_MARKER, outcome.result(), outcome::describe);
         assertUnchanged(before, snapshot(server), "a run with the marker set");
-        assertEquals(EngineContract.MARKER_DONE, state.get(marker.get()).orElse(null), "the marker must stay set");
+        assertEquals(MigrationRules.MARKER_DONE, state.get(marker.get()).orElse(null), "the marker must stay set");
     }
 
     void checkInjectedFailure(Scenario scenario) throws Exception {
@@ -427,7 +421,7 @@ public abstract class MigrationCompatibilityKit {
             int refused = total - 1;
             String fault = "connection " + total + " of " + total + " was refused";
             FaultInjectingServer faulty = new FaultInjectingServer(server, refused);
-            Outcome outcome = EngineContract.run(migration, context(faulty, server, state));
+            Outcome outcome = run(migration, context(faulty, server, state));
             if (outcome.result() == Result.APPLIED) {
                 try {
                     verifyApplied(server);
@@ -461,7 +455,7 @@ public abstract class MigrationCompatibilityKit {
                     + " migration needs and return true");
             SortedMap<String, String> before = snapshot(server);
             InMemoryStateStore state = new InMemoryStateStore();
-            Outcome outcome = EngineContract.run(migration, context(server, server, state));
+            Outcome outcome = run(migration, context(server, server, state));
             assertEquals(Result.FAILED, outcome.result(), () -> "breakServer(server) did not make " + migration.id()
                     + " fail: " + outcome.describe());
             assertFailureKeptStateConsistent(migration, server, state, before);
@@ -477,7 +471,7 @@ public abstract class MigrationCompatibilityKit {
     private void assertFailureKeptStateConsistent(Migration migration, PostgresServer server,
                                                   InMemoryStateStore state, SortedMap<String, String> before)
             throws Exception {
-        migration.marker().ifPresent(key -> assertNotEquals(EngineContract.MARKER_DONE, state.get(key).orElse(null),
+        migration.marker().ifPresent(key -> assertNotEquals(MigrationRules.MARKER_DONE, state.get(key).orElse(null),
                 () -> "the marker " + key + " is set although " + migration.id() + " failed"));
         SortedMap<String, String> after = snapshot(server);
         assertEquals(allowConnections(before), allowConnections(after), "the databases that accept connections"
@@ -489,7 +483,7 @@ public abstract class MigrationCompatibilityKit {
 
     private void rerunAfterFailure(PostgresServer server, InMemoryStateStore state) throws Exception {
         Migration rerun = migration();
-        Outcome outcome = EngineContract.run(rerun, context(server, server, state));
+        Outcome outcome = run(rerun, context(server, server, state));
         failIfFailed(outcome, rerun, "again after the failure");
         verifyApplied(server);
         assertMarkerMatches(rerun, state, outcome);
@@ -508,10 +502,10 @@ public abstract class MigrationCompatibilityKit {
     private static void assertMarkerMatches(Migration migration, InMemoryStateStore state, Outcome outcome) {
         migration.marker().ifPresent(key -> {
             if (outcome.result() == Result.APPLIED) {
-                assertEquals(EngineContract.MARKER_DONE, state.get(key).orElse(null),
+                assertEquals(MigrationRules.MARKER_DONE, state.get(key).orElse(null),
                         "the marker " + key + " must be true after the migration succeeded");
             } else {
-                assertNotEquals(EngineContract.MARKER_DONE, state.get(key).orElse(null),
+                assertNotEquals(MigrationRules.MARKER_DONE, state.get(key).orElse(null),
                         "the marker " + key + " is set although the migration did not run");
             }
         });
@@ -545,6 +539,11 @@ public abstract class MigrationCompatibilityKit {
             }
         }
         return differences;
+    }
+
+    /** Runs one migration through the engine's runner, which reads and writes markers in the context's store. */
+    private static Outcome run(Migration migration, TestMigrationContext context) {
+        return new MigrationRunner(context.store(), event -> { }).runOne(migration, context);
     }
 
     private TestMigrationContext context(DatabaseServer server, PostgresServer real, InMemoryStateStore state) {

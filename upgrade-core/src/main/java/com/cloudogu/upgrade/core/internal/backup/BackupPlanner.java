@@ -4,10 +4,9 @@ import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.backup.BackupRule;
+import com.cloudogu.upgrade.core.internal.discovery.ServiceDiscovery;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
 
 /** Asks every {@link BackupRule} (built-in and plugin, via ServiceLoader) whether a backup is required. */
 public final class BackupPlanner {
@@ -20,18 +19,21 @@ public final class BackupPlanner {
     }
 
     /**
+     * Policy: every listed rule must load. A rule that cannot be asked might be the one that requires
+     * the backup, so any problem refuses the phase ({@code DU-DISCOVERY}) with every problem named.
+     *
      * @param loader where to look for rules
      * @return a planner over every rule registered in {@code META-INF/services}
+     * @throws UpgradeException with {@link ErrorCode#MIGRATION_DISCOVERY} listing every rule that cannot be used
      */
     public static BackupPlanner discover(ClassLoader loader) {
-        List<BackupRule> found = new ArrayList<>();
-        try {
-            ServiceLoader.load(BackupRule.class, loader).forEach(found::add);
-        } catch (ServiceConfigurationError e) {
-            throw new UpgradeException(ErrorCode.MIGRATION_DISCOVERY, "A backup rule could not be loaded: "
-                    + e.getMessage() + ". Remove or fix the plugin jar that registers it.", e);
+        ServiceDiscovery.Result<BackupRule> result = ServiceDiscovery.of(BackupRule.class, loader).load();
+        if (!result.problems().isEmpty()) {
+            throw new UpgradeException(ErrorCode.MIGRATION_DISCOVERY, "Backup rule discovery found "
+                    + result.problems().size() + (result.problems().size() == 1 ? " problem" : " problems")
+                    + ":\n  - " + String.join("\n  - ", result.problems()));
         }
-        return new BackupPlanner(found);
+        return new BackupPlanner(result.found().stream().map(ServiceDiscovery.Found::provider).toList());
     }
 
     /**

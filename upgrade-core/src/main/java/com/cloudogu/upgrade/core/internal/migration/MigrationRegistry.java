@@ -4,19 +4,16 @@ import com.cloudogu.upgrade.core.DiscoveredMigration;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.migration.Migration;
-import java.lang.reflect.InvocationTargetException;
-import java.net.URL;
+import com.cloudogu.upgrade.api.migration.MigrationRules;
+import com.cloudogu.upgrade.core.internal.discovery.CodeLocations;
+import com.cloudogu.upgrade.core.internal.discovery.ServiceDiscovery;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +25,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Discovery checks everything before anything runs and reports every problem in one
  * {@link UpgradeException} with {@link ErrorCode#MIGRATION_DISCOVERY}: an id that is not
- * {@code NN-name}, two migrations with the same id, and a listed provider that cannot be loaded or
- * created. Each message names the class and the jar it came from (for a provider that cannot be
+ * {@code NN-name}, a marker that is not a plain key or is one of the dogu's own keys
+ * ({@link MigrationRules}), two migrations with the same id, and a listed provider that cannot be
+ * loaded or created. Each message names the class and the jar it came from (for a provider that cannot be
  * loaded: the jar whose services file lists it), so the reader knows which plugin to fix. On
  * success one line lists what was found and where from, e.g.
  * {@code Discovered 2 migrations: 01-restore (migrations-builtin-0.1.0.jar), 50-acme-cleanup (acme.jar)}.
@@ -37,9 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class MigrationRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(MigrationRegistry.class);
-
-    /** What every migration id must look like. */
-    public static final Pattern ID = Pattern.compile("^[0-9]{2,}-[a-z0-9]+(-[a-z0-9]+)*$");
 
     private static final String SERVICE_FILE = "META-INF/services/" + Migration.class.getName();
     private static final Comparator<DiscoveredMigration> RUN_ORDER =
@@ -69,34 +64,11 @@ public final class MigrationRegistry {
      * @throws UpgradeException with {@link ErrorCode#MIGRATION_DISCOVERY} listing every problem found
      */
     public static MigrationRegistry discover(ClassLoader loader) {
-        ServiceFileIndex index = ServiceFileIndex.read(loader, Migration.class);
-        List<String> problems = new ArrayList<>();
-        index.unreadable().forEach(u -> problems.add("The file " + SERVICE_FILE + " in " + u + " cannot be read."));
+        ServiceDiscovery.Result<Migration> result = ServiceDiscovery.of(Migration.class, loader).load();
+        List<String> problems = new ArrayList<>(result.problems());
         List<DiscoveredMigration> found = new ArrayList<>();
-        List<String> listed = index.classNames();
-        Iterator<Migration> providers = ServiceLoader.load(Migration.class, loader).iterator();
-        int position = 0;
-        int failures = 0;
-        while (true) {
-            Migration migration;
-            try {
-                if (!providers.hasNext()) {
-                    break;
-                }
-                migration = providers.next();
-            } catch (ServiceConfigurationError | LinkageError e) {
-                String className = blame(e, listed, position);
-                position = className == null ? position + 1 : listed.indexOf(className) + 1;
-                problems.add(loadFailure(className, e, index));
-                // ServiceLoader skips a broken entry only "on a best-effort basis": never loop forever
-                if (++failures > listed.size()) {
-                    break;
-                }
-                continue;
-            }
-            position = listed.indexOf(migration.getClass().getName()) + 1;
-            warnIfShadowed(migration.getClass(), index);
-            inspect(migration, problems).ifPresent(found::add);
+        for (ServiceDiscovery.Found<Migration> f : result.found()) {
+            inspect(f, problems).ifPresent(found::add);
         }
         problems.addAll(duplicates(found));
         if (!problems.isEmpty()) {
@@ -122,35 +94,43 @@ public final class MigrationRegistry {
         return migrations.stream().filter(m -> m.id().equals(id)).findFirst();
     }
 
-    private static Optional<DiscoveredMigration> inspect(Migration migration, List<String> problems) {
-        Class<?> type = migration.getClass();
-        URL location = CodeLocations.of(type);
-        String what = "Migration " + type.getName() + " from " + CodeLocations.fullName(location);
+    /** Applies the contract's rules ({@link MigrationRules}) to one migration, as the kit does. */
+    private static Optional<DiscoveredMigration> inspect(ServiceDiscovery.Found<Migration> f, List<String> problems) {
+        Migration migration = f.provider();
+        String what = "Migration " + migration.getClass().getName() + " from " + f.jarPath();
         String id;
         String description;
+        Optional<String> marker;
         try {
             id = migration.id();
             description = migration.description();
+            marker = migration.marker();
         } catch (RuntimeException e) {
-            problems.add(what + " failed to report its id or description: " + e + ". Fix the class.");
+            problems.add(what + " failed to report its id, description or marker: " + e + ". Fix the class.");
             return Optional.empty();
         }
-        if (id == null || !ID.matcher(id).matches()) {
+        if (MigrationRules.idProblem(id).isPresent()) {
             problems.add(what + " has the id '" + id + "', which is not of the form NN-name: two or more digits,"
                     + " a dash, then lowercase letters and digits in words joined by dashes, e.g."
                     + " 04-update-extensions. Change the id the class returns.");
             return Optional.empty();
         }
+        Optional<String> markerProblem = MigrationRules.markerProblem(marker);
+        if (markerProblem.isPresent()) {
+            problems.add(what + " (id " + id + ") has a bad " + markerProblem.get()
+                    + ". Change the marker the class returns.");
+            return Optional.empty();
+        }
         int order;
         try {
-            order = Integer.parseInt(id.substring(0, id.indexOf('-')));
+            order = MigrationRules.order(id);
         } catch (NumberFormatException e) {
             problems.add(what + " has the id '" + id + "', whose number is too large; use at most "
                     + Integer.MAX_VALUE + ".");
             return Optional.empty();
         }
         return Optional.of(new DiscoveredMigration(migration, id, order, description == null ? "" : description,
-                CodeLocations.shortName(location)));
+                f.jar()));
     }
 
     private static List<String> duplicates(List<DiscoveredMigration> found) {
@@ -168,67 +148,6 @@ public final class MigrationRegistry {
             }
         });
         return problems;
-    }
-
-    /** Finds the provider a ServiceLoader error is about: by name in its message, else by position. */
-    private static String blame(Throwable error, List<String> listed, int position) {
-        String message = String.valueOf(error.getMessage());
-        String best = null;
-        for (String name : listed) {
-            Pattern whole = Pattern.compile("(?<![\\w.$])" + Pattern.quote(name) + "(?![\\w.$])");
-            if (whole.matcher(message).find() && (best == null || name.length() > best.length())) {
-                best = name;
-            }
-        }
-        if (best != null) {
-            return best;
-        }
-        return position < listed.size() ? listed.get(position) : null;
-    }
-
-    private static String loadFailure(String className, Throwable error, ServiceFileIndex index) {
-        if (className == null) {
-            return "A migration provider could not be loaded: " + error + ".";
-        }
-        Set<URL> listedBy = index.listedBy(className);
-        String where = listedBy.isEmpty() ? "" : " (listed in " + SERVICE_FILE + " of " + listedBy.stream()
-                .map(CodeLocations::fullName).collect(Collectors.joining(" and ")) + ")";
-        return "Migration provider " + className + where + " could not be loaded: " + reason(error);
-    }
-
-    private static String reason(Throwable error) {
-        if (error instanceof LinkageError) {
-            return "a class it needs is missing or incompatible (" + error + "). Check that the jar was built"
-                    + " against this version of upgrade-api and that its dependencies are present.";
-        }
-        String message = String.valueOf(error.getMessage());
-        Throwable cause = error.getCause();
-        if (cause instanceof InvocationTargetException ite && ite.getCause() != null) {
-            cause = ite.getCause();
-        }
-        if (message.endsWith(" not found")) {
-            return "the class is not there. Add the class to the jar or remove the line from the services file.";
-        }
-        if (message.endsWith(" not a subtype")) {
-            return "the class does not implement " + Migration.class.getName()
-                    + ". Implement it or remove the line from the services file.";
-        }
-        if (message.contains("no-arg constructor")) {
-            return "the class has no public no-argument constructor. Add one.";
-        }
-        if (message.contains("could not be instantiated") && cause != null) {
-            return "its constructor threw " + cause + ". Fix the constructor.";
-        }
-        return message + (cause != null ? " (" + cause + ")" : "") + ".";
-    }
-
-    private static void warnIfShadowed(Class<?> type, ServiceFileIndex index) {
-        Set<URL> listedBy = index.listedBy(type.getName());
-        if (listedBy.size() > 1) {
-            LOG.warn("Migration {} is listed by {}; only the class from {} is used. Remove the extra copies.",
-                    type.getName(), listedBy.stream().map(CodeLocations::fullName).collect(Collectors.joining(" and ")),
-                    CodeLocations.fullName(CodeLocations.of(type)));
-        }
     }
 
     private static void logDiscovered(List<DiscoveredMigration> found) {

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.internal.phase;
 
+import com.cloudogu.upgrade.core.internal.migration.MigrationRunner;
 import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.ErrorCode;

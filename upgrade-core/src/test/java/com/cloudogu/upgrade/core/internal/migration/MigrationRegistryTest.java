@@ -102,6 +102,37 @@ class MigrationRegistryTest {
     }
 
     @Test
+    void aMarkerNamedLikeTheDogusOwnStateIsRejectedBeforeAnythingRuns() throws Exception {
+        Path jar = PluginJar.create().markedMigration("p.Steal", "60-steal", "password")
+                .markedMigration("p.Clobber", "61-clobber", "local_state").build(dir.resolve("greedy.jar"));
+
+        assertThatThrownBy(() -> MigrationRegistry.discover(loaderOver(jar)))
+                .isInstanceOfSatisfying(UpgradeException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.MIGRATION_DISCOVERY);
+                    assertThat(e.getMessage()).contains("2 problems", "p.Steal from " + jar,
+                            "marker 'password' is reserved", "p.Clobber", "marker 'local_state' is reserved",
+                            "Change the marker the class returns");
+                });
+    }
+
+    @Test
+    void aMarkerThatIsNotAPlainKeyIsRejected() throws Exception {
+        Path jar = PluginJar.create().markedMigration("p.Odd", "62-odd", "Done-Flag").build(dir.resolve("odd.jar"));
+
+        assertThatThrownBy(() -> MigrationRegistry.discover(loaderOver(jar)))
+                .isInstanceOfSatisfying(UpgradeException.class, e -> assertThat(e.getMessage())
+                        .contains("p.Odd", "marker 'Done-Flag' is not a plain state key"));
+    }
+
+    @Test
+    void aPlainMarkerOfItsOwnIsAccepted() throws Exception {
+        Path jar = PluginJar.create().markedMigration("p.Fine", "63-fine", "fine_done").build(dir.resolve("fine.jar"));
+
+        assertThat(MigrationRegistry.discover(loaderOver(jar)).migrations())
+                .extracting(m -> m.migration().marker().orElseThrow()).containsExactly("fine_done");
+    }
+
+    @Test
     void idsThatAreNotNumberDashLowercaseWordsAreRejected() throws Exception {
         List<String> bad = List.of("4-one-digit", "04-", "04-Upper", "04--double", "04-trailing-", "04 space",
                 "x04-letters", "04-under_score");

@@ -53,6 +53,16 @@ final class PluginJar {
         return migration(className, id, "");
     }
 
+    /** Adds and lists a migration whose {@code marker()} returns {@code marker}. */
+    PluginJar markedMigration(String className, String id, String marker) {
+        migration(className, id, "");
+        String source = sources.get(className);
+        sources.put(className, source.replace("  @Override public void migrate(",
+                "  @Override public java.util.Optional<String> marker() { return java.util.Optional.of(\"" + marker
+                        + "\"); }\n  @Override public void migrate("));
+        return this;
+    }
+
     /** Adds a class (not a Migration) and lists it anyway. */
     PluginJar listedNonMigration(String className) {
         int dot = className.lastIndexOf('.');

@@ -17,7 +17,6 @@ import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
 import com.cloudogu.upgrade.core.internal.process.UserSwitch;
 import com.cloudogu.upgrade.core.internal.server.DataDirectory;
-import com.cloudogu.upgrade.testkit.compat.InMemoryStateStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +37,7 @@ class FailedRestoreDecisionsTest {
     @TempDir
     Path dir;
 
-    private final InMemoryStateStore state = new InMemoryStateStore();
+    private final MemoryStateStore state = new MemoryStateStore();
     private final ProcessRunner runner = mock(ProcessRunner.class);
     private Path pgdata;
     private PhaseEnvironment env;

@@ -1,4 +1,4 @@
-package com.cloudogu.upgrade.core.internal.migration;
+package com.cloudogu.upgrade.core.internal.discovery;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package com.cloudogu.upgrade.core.internal.migration;
+package com.cloudogu.upgrade.core.internal.discovery;
 
 import java.net.URI;
 import java.net.URL;
@@ -7,9 +7,9 @@ import java.security.CodeSource;
 import java.security.ProtectionDomain;
 
 /** Names the jar or directory a class or resource came from, for reports and error messages. */
-final class CodeLocations {
+public final class CodeLocations {
 
-    static final String UNKNOWN = "unknown";
+    public static final String UNKNOWN = "unknown";
 
     private CodeLocations() {
     }
@@ -18,7 +18,7 @@ final class CodeLocations {
      * @param type a loaded class
      * @return the location its code came from (a URL of a jar or directory), or null if not known
      */
-    static URL of(Class<?> type) {
+    public static URL of(Class<?> type) {
         ProtectionDomain domain = type.getProtectionDomain();
         CodeSource source = domain == null ? null : domain.getCodeSource();
         return source == null ? null : source.getLocation();
@@ -29,7 +29,7 @@ final class CodeLocations {
      * @param resourceName the resource's name inside its jar or directory
      * @return the URL of the jar or directory that holds it
      */
-    static URL containerOf(URL resource, String resourceName) {
+    public static URL containerOf(URL resource, String resourceName) {
         String text = resource.toString();
         try {
             if ("jar".equals(resource.getProtocol())) {
@@ -50,7 +50,7 @@ final class CodeLocations {
      * @param location a jar or directory URL, or null
      * @return the jar's file name, else the directory's path, else the URL, else {@code unknown}
      */
-    static String shortName(URL location) {
+    public static String shortName(URL location) {
         if (location == null) {
             return UNKNOWN;
         }
@@ -66,7 +66,7 @@ final class CodeLocations {
      * @param location a jar or directory URL, or null
      * @return the full path of the jar or directory, else the URL, else {@code unknown}
      */
-    static String fullName(URL location) {
+    public static String fullName(URL location) {
         if (location == null) {
             return UNKNOWN;
         }
