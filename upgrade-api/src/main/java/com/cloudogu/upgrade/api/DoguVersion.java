@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
  * {@link UpgradeException} of code {@link ErrorCode#INVALID_VERSION} naming the value. Instances
  * are ordered by PostgreSQL major, then minor, then dogu release.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public final class DoguVersion implements Comparable<DoguVersion> {
 
     private static final Pattern SHAPE =

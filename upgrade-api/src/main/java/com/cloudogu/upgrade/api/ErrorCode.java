@@ -2,8 +2,13 @@ package com.cloudogu.upgrade.api;
 
 /**
  * Stable error codes. Tools match on these, never on message text; the CLI maps each to a documented
- * exit code.
+ * exit code (docs/ERRORS.md).
+ *
+ * <p>Growth policy: constants may be added in a minor release (a {@code switch} over this enum needs a
+ * {@code default} branch); a code's string and exit code never change; a constant is removed only
+ * after a release in which it was deprecated.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public enum ErrorCode {
     /** A command line or setting was malformed or missing. */
     USAGE("DU-USAGE"),

@@ -4,6 +4,7 @@ package com.cloudogu.upgrade.api;
  * The one exception type dogu-upgrade reports. Its message is a sentence a person can act on: what
  * happened, to which item, and what to do. It never contains a secret.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public class UpgradeException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

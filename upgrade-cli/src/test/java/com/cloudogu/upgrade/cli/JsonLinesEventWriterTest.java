@@ -25,8 +25,8 @@ class JsonLinesEventWriterTest {
 
     @Test
     void aMigrationEventIsOneLineWithEveryDocumentedFieldInOrder() {
-        UpgradeEvent event = new UpgradeEvent(Type.MIGRATION_FINISHED, "04-grant-monitoring-role", AT,
-                Duration.ofMillis(1234), "", -1, -1);
+        UpgradeEvent event = UpgradeEvent.of(Type.MIGRATION_FINISHED, "04-grant-monitoring-role",
+                Duration.ofMillis(1234), "").stampedAt(AT);
 
         assertThat(JsonLinesEventWriter.line(event, "post-upgrade", 42)).isEqualTo("{\"format\":1,"
                 + "\"at\":\"2026-11-25T10:15:30.123Z\",\"pid\":42,\"phase\":\"post-upgrade\","
@@ -36,10 +36,10 @@ class JsonLinesEventWriterTest {
 
     @Test
     void messagesAreEscapedAndProgressCarriesItsByteCounts() {
-        UpgradeEvent failed = new UpgradeEvent(Type.MIGRATION_FAILED, "02-x", AT, Duration.ZERO,
-                "Migration 02-x failed: \"db\"\nnext line\ttab", -1, -1);
-        UpgradeEvent progress = new UpgradeEvent(Type.PROGRESS, "dump", AT, Duration.ofSeconds(5), "10.0 MiB", 10485760,
-                -1);
+        UpgradeEvent failed = UpgradeEvent.of(Type.MIGRATION_FAILED, "02-x", Duration.ZERO,
+                "Migration 02-x failed: \"db\"\nnext line\ttab").stampedAt(AT);
+        UpgradeEvent progress = UpgradeEvent.progress("dump", Duration.ofSeconds(5), "10.0 MiB", 10485760, -1)
+                .stampedAt(AT);
 
         assertThat(JsonLinesEventWriter.line(failed, "post-upgrade", 1))
                 .contains("\"message\":\"Migration 02-x failed: \\\"db\\\"\\nnext line\\ttab\"")

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core;
 
+import com.cloudogu.upgrade.api.Api;
 import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
@@ -9,6 +10,7 @@ import java.util.Locale;
  * How pre-upgrade writes the full backup. The restore never consults this setting: it follows the
  * {@code format} recorded in the backup's manifest, so it always knows what it is restoring.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public enum BackupStrategy {
 
     /**

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core;
 
+import com.cloudogu.upgrade.api.Api;
 import com.cloudogu.upgrade.core.internal.check.CompatibilityCheck;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.List;
  * @param results one per check that applied, in check order
  * @param notApplicable ids of the checks that do not apply to this pair of majors
  */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public record CheckReport(String from, String to, String serverVersion, List<Result> results,
                           List<String> notApplicable) {
 

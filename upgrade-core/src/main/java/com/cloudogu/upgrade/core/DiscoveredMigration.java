@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core;
 
+import com.cloudogu.upgrade.api.Api;
 import com.cloudogu.upgrade.api.migration.Migration;
 
 /**
@@ -12,6 +13,7 @@ import com.cloudogu.upgrade.api.migration.Migration;
  * @param source where its class came from: the jar's file name (e.g. {@code migrations-builtin-0.1.0.jar}),
  *     a directory path, another URL, or {@code unknown}
  */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public record DiscoveredMigration(Migration migration, String id, int order, String description, String source) {
 
     /** @return {@code id (source)}, as in the discovery log line */

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core;
 
+import com.cloudogu.upgrade.api.Api;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
@@ -44,6 +45,7 @@ import java.util.function.Supplier;
  * Migrations and backup rules are discovered with {@link java.util.ServiceLoader} from the class
  * loader given (default: this class's), only when a phase needs them.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public final class DoguUpgrade {
 
     private final PhaseEnvironment env;

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core;
 
+import com.cloudogu.upgrade.api.Api;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * run code as root. The directory and every jar must therefore not be writable by group or others
  * and must belong to root or the user running dogu-upgrade; otherwise nothing is loaded.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public final class PluginDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginDirectory.class);

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core;
 
+import com.cloudogu.upgrade.api.Api;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.state.StateStore;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@link StateStoreProvider}s found with {@link ServiceLoader}, so a jar on the classpath can add
  * one. A provider that fails to load is logged and skipped; it does not take the others down.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public final class StateStores {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateStores.class);

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core;
 
+import com.cloudogu.upgrade.api.Api;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ import java.util.List;
  *     per check and per offending object ({@code ok id}, {@code FAILED id: ...}), or why they did not
  *     run; empty when the major does not change
  */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public record UpgradePlan(String from, String to, boolean majorUpgrade, List<String> backupReasons,
                           List<String> pendingMigrations, List<String> completedMigrations,
                           List<String> checkedMigrations, List<String> compatibilityChecks) {

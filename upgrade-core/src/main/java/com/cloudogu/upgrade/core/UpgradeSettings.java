@@ -1,35 +1,46 @@
 package com.cloudogu.upgrade.core;
 
-import com.cloudogu.upgrade.core.BackupStrategy;
+import com.cloudogu.upgrade.api.Api;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Where things are and how long to wait. Built with {@link #builder()}; every value has the
- * PostgreSQL dogu's default.
- *
- * @param dataDirectory {@code PGDATA}
- * @param backupDirectory where full backups are written
- * @param lockFile the phase lock, outside the data volume
- * @param waitTimeout how long startup waits for a running upgrade
- * @param pollInterval how often startup looks at the state while waiting
- * @param serverStartTimeout how long a temporary server may take to accept connections
- * @param restoreInPostUpgrade restore inside post-upgrade instead of on the next startup
- * @param keepBackup keep the backup after a successful restore
- * @param keepOldCluster keep the moved-aside old cluster after a successful restore
- * @param path the {@code PATH} searched for server and client programs
- * @param readOnlyDuringBackup make the old cluster refuse writes before the dump (see {@code ReadOnlyGuard})
- * @param backupStrategy how pre-upgrade writes the backup (a restore follows the backup's manifest instead)
- * @param jobs parallel jobs of the parallel backup and of restores (0: one per CPU)
+ * PostgreSQL dogu's default. A class with a builder rather than a record, so that adding a setting
+ * never breaks a caller.
  */
-public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path lockFile, Duration waitTimeout,
-                              Duration pollInterval, Duration serverStartTimeout, boolean restoreInPostUpgrade,
-                              boolean keepBackup, boolean keepOldCluster, String path,
-                              boolean readOnlyDuringBackup, BackupStrategy backupStrategy, int jobs) {
+@Api(status = Api.Status.STABLE, since = "0.2")
+public final class UpgradeSettings {
 
-    /** Validates. */
-    public UpgradeSettings {
+    private final Path dataDirectory;
+    private final Path backupDirectory;
+    private final Path lockFile;
+    private final Duration waitTimeout;
+    private final Duration pollInterval;
+    private final Duration serverStartTimeout;
+    private final boolean restoreInPostUpgrade;
+    private final boolean keepBackup;
+    private final boolean keepOldCluster;
+    private final String path;
+    private final boolean readOnlyDuringBackup;
+    private final BackupStrategy backupStrategy;
+    private final int jobs;
+
+    private UpgradeSettings(Builder b) {
+        this.dataDirectory = b.dataDirectory;
+        this.backupDirectory = b.backupDirectory;
+        this.lockFile = b.lockFile;
+        this.waitTimeout = b.waitTimeout;
+        this.pollInterval = b.pollInterval;
+        this.serverStartTimeout = b.serverStartTimeout;
+        this.restoreInPostUpgrade = b.restoreInPostUpgrade;
+        this.keepBackup = b.keepBackup;
+        this.keepOldCluster = b.keepOldCluster;
+        this.path = b.path;
+        this.readOnlyDuringBackup = b.readOnlyDuringBackup;
+        this.backupStrategy = b.backupStrategy;
+        this.jobs = b.jobs;
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(backupDirectory, "backupDirectory");
         Objects.requireNonNull(lockFile, "lockFile");
@@ -39,6 +50,97 @@ public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path loc
     /** @return a builder with the dogu's defaults */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** @return a builder holding these settings, to change some of them */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.dataDirectory = dataDirectory;
+        b.backupDirectory = backupDirectory;
+        b.lockFile = lockFile;
+        b.waitTimeout = waitTimeout;
+        b.pollInterval = pollInterval;
+        b.serverStartTimeout = serverStartTimeout;
+        b.restoreInPostUpgrade = restoreInPostUpgrade;
+        b.keepBackup = keepBackup;
+        b.keepOldCluster = keepOldCluster;
+        b.path = path;
+        b.readOnlyDuringBackup = readOnlyDuringBackup;
+        b.backupStrategy = backupStrategy;
+        b.jobs = jobs;
+        return b;
+    }
+
+    /** @return {@code PGDATA} */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** @return where full backups are written */
+    public Path backupDirectory() {
+        return backupDirectory;
+    }
+
+    /** @return the phase lock, outside the data volume */
+    public Path lockFile() {
+        return lockFile;
+    }
+
+    /** @return how long startup waits for a running upgrade */
+    public Duration waitTimeout() {
+        return waitTimeout;
+    }
+
+    /** @return how often startup looks at the state while waiting */
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /** @return how long a temporary server may take to accept connections */
+    public Duration serverStartTimeout() {
+        return serverStartTimeout;
+    }
+
+    /** @return whether to restore inside post-upgrade instead of on the next startup */
+    public boolean restoreInPostUpgrade() {
+        return restoreInPostUpgrade;
+    }
+
+    /** @return whether to keep the backup after a successful restore */
+    public boolean keepBackup() {
+        return keepBackup;
+    }
+
+    /** @return whether to keep the moved-aside old cluster after a successful restore */
+    public boolean keepOldCluster() {
+        return keepOldCluster;
+    }
+
+    /** @return the {@code PATH} searched for server and client programs */
+    public String path() {
+        return path;
+    }
+
+    /** @return whether the old cluster refuses writes before the dump */
+    public boolean readOnlyDuringBackup() {
+        return readOnlyDuringBackup;
+    }
+
+    /** @return how pre-upgrade writes the backup (a restore follows the backup's manifest instead) */
+    public BackupStrategy backupStrategy() {
+        return backupStrategy;
+    }
+
+    /** @return parallel jobs of the parallel backup and of restores (0: one per CPU) */
+    public int jobs() {
+        return jobs;
+    }
+
+    @Override
+    public String toString() {
+        // PATH is left out: long, and not a setting anyone looks for here
+        return "UpgradeSettings[dataDirectory=" + dataDirectory + ", backupDirectory=" + backupDirectory
+                + ", lockFile=" + lockFile + ", backupStrategy=" + backupStrategy + ", jobs=" + jobs + "]";
     }
 
     /** Builds {@link UpgradeSettings}. */
@@ -140,9 +242,7 @@ public record UpgradeSettings(Path dataDirectory, Path backupDirectory, Path loc
 
         /** @return the settings */
         public UpgradeSettings build() {
-            return new UpgradeSettings(dataDirectory, backupDirectory, lockFile, waitTimeout, pollInterval,
-                    serverStartTimeout, restoreInPostUpgrade, keepBackup, keepOldCluster, path, readOnlyDuringBackup,
-                    backupStrategy, jobs);
+            return new UpgradeSettings(this);
         }
     }
 }

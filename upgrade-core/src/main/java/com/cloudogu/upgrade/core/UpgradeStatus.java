@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core;
 
+import com.cloudogu.upgrade.api.Api;
 import java.util.Map;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param markers completion marker of each migration that has one -> whether it is set
  * @param oldDataDirectory {@code migration_old_pgdata}: where pre-upgrade found the old cluster, empty if unset
  */
+@Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public record UpgradeStatus(String localState, String backupPath, String dataDirectory, String clusterMajor,
                             Map<String, Boolean> markers, String oldDataDirectory) {
 }

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.api.backup;
 
+import com.cloudogu.upgrade.api.Api;
 import com.cloudogu.upgrade.api.DoguVersion;
 import java.util.Optional;
 
@@ -8,6 +9,7 @@ import java.util.Optional;
  * taken if any rule gives a reason. Registered through
  * {@code META-INF/services/com.cloudogu.upgrade.api.backup.BackupRule}.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public interface BackupRule {
 
     /** @return a stable name for logs and {@code plan}, e.g. {@code major-upgrade} */

@@ -1,11 +1,13 @@
 package com.cloudogu.upgrade.api.migration;
 
+import com.cloudogu.upgrade.api.Api;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 
 /** The temporary PostgreSQL server a migration runs against (Unix socket only). */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public interface DatabaseServer {
 
     /** @return the server's major version as in {@code PG_VERSION}, e.g. {@code 14} */

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.api.migration;
 
+import com.cloudogu.upgrade.api.Api;
 import java.util.Optional;
 
 /**
@@ -10,7 +11,13 @@ import java.util.Optional;
  * {@code META-INF/services/com.cloudogu.upgrade.api.migration.Migration}. They need a public
  * no-argument constructor. Migrations run in the order of their id on a temporary server that
  * listens on a private Unix socket only.
+ *
+ * <p>Discovery applies {@link MigrationRules} to every migration before anything runs: an id that is
+ * not {@code NN-name}, a duplicate id, or a marker that is not a plain key of its own refuses the
+ * phase with {@code DU-DISCOVERY}. Methods are added to this interface only as {@code default}
+ * methods, so a migration compiled against an older {@code upgrade-api} keeps working.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public interface Migration {
 
     /**

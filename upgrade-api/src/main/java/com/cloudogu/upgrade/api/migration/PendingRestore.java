@@ -1,8 +1,10 @@
 package com.cloudogu.upgrade.api.migration;
 
+import com.cloudogu.upgrade.api.Api;
 import java.nio.file.Path;
 
 /** A verified full backup waiting to be restored into the fresh cluster of the new major. */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public interface PendingRestore {
 
     /** @return the backup file */

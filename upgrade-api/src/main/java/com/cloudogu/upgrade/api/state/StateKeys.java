@@ -1,6 +1,8 @@
 package com.cloudogu.upgrade.api.state;
 
+import com.cloudogu.upgrade.api.Api;
 /** The state keys the PostgreSQL dogu uses. */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public final class StateKeys {
 
     /** {@code upgrading} while an upgrade runs, {@code failed: <reason>} after a phase failed. */

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.api.state;
 
+import com.cloudogu.upgrade.api.Api;
 import java.util.Optional;
 
 /**
@@ -7,6 +8,7 @@ import java.util.Optional;
  * distinguish "key not set" (an empty result) from "the store failed" (a
  * {@link StateStoreException}); they never treat a failure as an absent key.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public interface StateStore {
 
     /**

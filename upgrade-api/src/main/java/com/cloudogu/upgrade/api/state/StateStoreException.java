@@ -1,9 +1,11 @@
 package com.cloudogu.upgrade.api.state;
 
+import com.cloudogu.upgrade.api.Api;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 
 /** The state store failed; the key's value is unknown (not "unset"). */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public class StateStoreException extends UpgradeException {
 
     private static final long serialVersionUID = 1L;

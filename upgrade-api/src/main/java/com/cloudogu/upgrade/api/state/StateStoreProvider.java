@@ -1,11 +1,13 @@
 package com.cloudogu.upgrade.api.state;
 
+import com.cloudogu.upgrade.api.Api;
 import java.util.Map;
 
 /**
  * Creates a {@link StateStore} from a setting such as {@code doguctl} or {@code file:/path}.
  * Registered through {@code META-INF/services/com.cloudogu.upgrade.api.state.StateStoreProvider}.
  */
+@Api(status = Api.Status.STABLE, since = "0.2")
 public interface StateStoreProvider {
 
     /** @return the scheme this provider handles, e.g. {@code doguctl} or {@code file} */

@@ -55,8 +55,8 @@ public final class ProgressReporter implements AutoCloseable {
         String eta = bytesTotal > done && rate > 0 ? ", ETA " + Math.round((bytesTotal - done) / rate) + " s" : "";
         String line = mib(done) + total + ", " + mib((long) rate) + "/s" + eta;
         LOG.info("{}: {}", step, line);
-        listener.onEvent(new UpgradeEvent(UpgradeEvent.Type.PROGRESS, step, Instant.now(),
-                Duration.ofNanos(System.nanoTime() - startNanos), line, done, bytesTotal));
+        listener.onEvent(UpgradeEvent.progress(step, Duration.ofNanos(System.nanoTime() - startNanos), line, done,
+                bytesTotal));
     }
 
     /** @param bytes a byte count @return it in MiB with one decimal */
