@@ -1,7 +1,6 @@
 package com.cloudogu.upgrade.core;
 
 import com.cloudogu.upgrade.api.Api;
-import com.cloudogu.upgrade.core.internal.check.CompatibilityCheck;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,10 +18,12 @@ public record CheckReport(String from, String to, String serverVersion, List<Res
                           List<String> notApplicable) {
 
     /**
-     * @param check the check
+     * @param id the check's id, e.g. {@code reg-types} (docs/CHECKS.md has one section per id)
+     * @param title what the check looks for, in words
+     * @param remedy what to do when it finds something
      * @param findings one line per offending object, {@code database "x": table ...}; empty when it passed
      */
-    public record Result(CompatibilityCheck check, List<String> findings) {
+    public record Result(String id, String title, String remedy, List<String> findings) {
         /** @return whether nothing was found */
         public boolean passed() {
             return findings.isEmpty();
@@ -57,8 +58,8 @@ public record CheckReport(String from, String to, String serverVersion, List<Res
     public List<String> summary() {
         List<String> lines = new ArrayList<>();
         for (Result r : results) {
-            lines.add(r.passed() ? "ok      " + r.check().id()
-                    : "FAILED  " + r.check().id() + ": " + r.findings().size() + " object(s)");
+            lines.add(r.passed() ? "ok      " + r.id()
+                    : "FAILED  " + r.id() + ": " + r.findings().size() + " object(s)");
         }
         return lines;
     }
@@ -71,11 +72,11 @@ public record CheckReport(String from, String to, String serverVersion, List<Res
         List<String> lines = new ArrayList<>();
         for (Result r : results) {
             if (r.passed()) {
-                lines.add("ok      " + r.check().id());
+                lines.add("ok      " + r.id());
             } else {
-                lines.add("FAILED  " + r.check().id() + ": " + r.check().title());
+                lines.add("FAILED  " + r.id() + ": " + r.title());
                 r.findings().forEach(f -> lines.add("          " + f));
-                lines.add("          what to do: " + r.check().remedy());
+                lines.add("          what to do: " + r.remedy());
             }
         }
         if (!notApplicable.isEmpty()) {
@@ -92,8 +93,8 @@ public record CheckReport(String from, String to, String serverVersion, List<Res
         StringBuilder m = new StringBuilder("PostgreSQL " + majorOf(to) + " cannot restore what the old PostgreSQL "
                 + serverVersion + " cluster holds; nothing was written, the old server keeps running.");
         for (Result r : failures()) {
-            m.append(" [").append(r.check().id()).append("] ").append(capitalized(r.check().title())).append(": ")
-                    .append(String.join("; ", r.findings())).append(". ").append(r.check().remedy());
+            m.append(" [").append(r.id()).append("] ").append(capitalized(r.title())).append(": ")
+                    .append(String.join("; ", r.findings())).append(". ").append(r.remedy());
         }
         m.append(" See docs/CHECKS.md; 'dogu-upgrade check ").append(from).append(' ').append(to)
                 .append("' repeats the checks.");

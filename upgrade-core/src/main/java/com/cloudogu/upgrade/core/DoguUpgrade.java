@@ -172,7 +172,6 @@ public final class DoguUpgrade {
         private StateStore stateStore;
         private final EventDispatcher events = new EventDispatcher();
         private ClassLoader classLoader = DoguUpgrade.class.getClassLoader();
-        private ProcessRunner runner;
 
         private Builder() {
         }
@@ -201,12 +200,6 @@ public final class DoguUpgrade {
             return this;
         }
 
-        /** @param v runs external programs (default: for the current process) @return this */
-        public Builder processRunner(ProcessRunner v) {
-            runner = Objects.requireNonNull(v);
-            return this;
-        }
-
         /** @return the configured entry point */
         public DoguUpgrade build() {
             Objects.requireNonNull(stateStore, "a state store is required");
@@ -214,7 +207,7 @@ public final class DoguUpgrade {
             Supplier<List<DiscoveredMigration>> discovered = PhaseEnvironment.memoize(() -> MigrationRegistry.discover(loader).migrations());
             Supplier<List<Migration>> migrations = () -> discovered.get().stream().map(DiscoveredMigration::migration).toList();
             PhaseEnvironment env = new PhaseEnvironment(settings, stateStore,
-                    runner != null ? runner : ProcessRunner.forCurrentProcess(), events, migrations,
+                    ProcessRunner.forCurrentProcess(), events, migrations,
                     () -> BackupPlanner.discover(loader));
             return new DoguUpgrade(env, discovered);
         }

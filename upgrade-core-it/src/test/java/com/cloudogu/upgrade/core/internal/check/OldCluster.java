@@ -49,7 +49,7 @@ final class OldCluster {
 
     /** @param report a report @param id a check id @return that check's findings */
     static List<String> findings(CheckReport report, String id) {
-        return report.results().stream().filter(r -> r.check().id().equals(id)).findFirst()
+        return report.results().stream().filter(r -> r.id().equals(id)).findFirst()
                 .map(CheckReport.Result::findings).orElseThrow(() -> new AssertionError(id + " did not run"));
     }
 

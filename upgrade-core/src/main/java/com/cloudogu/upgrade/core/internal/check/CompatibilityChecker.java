@@ -88,7 +88,7 @@ public final class CompatibilityChecker {
                         .map(r -> "database " + quoteIdent(databases.get(r.database()).name()) + ": " + r.value())
                         .sorted().forEach(findings::add);
             }
-            results.add(new CheckReport.Result(c, List.copyOf(findings)));
+            results.add(new CheckReport.Result(c.id(), c.title(), c.remedy(), List.copyOf(findings)));
             LOG.info("check {}: {}", c.id(), findings.isEmpty() ? "ok" : findings.size() + " object(s) found");
         }
         LOG.info("{} compatibility check(s) for PostgreSQL {} -> {} on {} database(s) in {} ms", applicable.size(),
