@@ -162,6 +162,47 @@ class PluginIT {
         }
     }
 
+    @Test
+    void aPluginWhoseMarkerIsThePasswordKeyIsRefusedBeforeAnythingRunsAndThePasswordStays() throws Exception {
+        String password = "kept-as-it-was-42";
+        Path greedy = PluginJars.directory(root.resolve("plugins-password-marker"),
+                PluginJars.compiled(root.resolve("jars/password-marker-plugin.jar"), "com.example.greedy.Greedy", """
+                        package com.example.greedy;
+
+                        import com.cloudogu.upgrade.api.migration.Migration;
+                        import com.cloudogu.upgrade.api.migration.MigrationContext;
+                        import java.util.Optional;
+
+                        public class Greedy implements Migration {
+                            public String id() { return "60-greedy"; }
+                            public String description() { return "Marks itself done in the password key"; }
+                            public Optional<String> marker() { return Optional.of("password"); }
+                            public void migrate(MigrationContext context) { }
+                        }
+                        """));
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
+            dogu.startServer(OLD);
+            dogu.cli(OLD).run("pre-upgrade", FROM, TO).ok();
+            dogu.stopServer();
+            dogu.setPassword(password);
+            CliProcess cli = dogu.cli(NEW);
+
+            CliProcess.Result refused = cli.start(Map.of("DOGU_UPGRADE_PLUGINS", greedy.toString()),
+                    "post-upgrade", FROM, TO).await(600);
+
+            assertThat(refused.exitCode()).isEqualTo(DISCOVERY_FAILED);
+            assertThat(refused.stderr()).contains("dogu-upgrade: error [DU-DISCOVERY]",
+                    "com.example.greedy.Greedy from " + greedy.resolve("password-marker-plugin.jar"),
+                    "marker 'password' is reserved").doesNotContain("\tat ", password);
+            assertNothingRan(refused);
+            assertThat(dogu.state().get(StateKeys.PASSWORD)).contains(password);
+            CliProcess.Result listing = cli.start(Map.of("DOGU_UPGRADE_PLUGINS", greedy.toString()), "migrations")
+                    .await(60);
+            assertThat(listing.exitCode()).isEqualTo(DISCOVERY_FAILED);
+            assertThat(listing.stderr()).contains("marker 'password' is reserved");
+        }
+    }
+
     private static void assertNothingRan(CliProcess.Result result) {
         assertThat(result.stderr()).doesNotContain("temporary PostgreSQL", "migration 01-restore",
                 "migration 02-restrict-stat-visibility");
