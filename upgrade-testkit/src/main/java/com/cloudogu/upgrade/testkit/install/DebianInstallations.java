@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,11 +121,12 @@ public final class DebianInstallations {
      *     programs do not run
      */
     public static PostgresInstallation fetch(int major, String suite) {
-        return fetch(major, suite, cacheRoot(), DebianMirror.find());
+        return fetch(major, suite, cacheRoot(), DebianMirror::find);
     }
 
     // Package-private for tests that need their own cache or an unreachable mirror.
-    static PostgresInstallation fetch(int major, String suite, Path cacheRoot, String mirror) {
+    // The mirror is looked up only when something must be built: asking apt costs about 2 s.
+    static PostgresInstallation fetch(int major, String suite, Path cacheRoot, Supplier<String> mirror) {
         if (!SUITE_NAME.matcher(suite).matches()) {
             throw new IllegalArgumentException("'" + suite + "' is not a Debian suite name");
         }
@@ -138,11 +140,10 @@ public final class DebianInstallations {
             if (!Files.isRegularFile(KEYRING)) {
                 throw new IOException(KEYRING + " is missing (apt-get install debian-archive-keyring)");
             }
-            DebianPackageInstaller installer = new DebianPackageInstaller(mirror, KEYRING);
             long started = System.nanoTime();
             // The cache serializes builders itself; this map only saves re-reading the manifest.
-            Path home = new InstallationCache(cacheRoot, DebianPackageInstaller.MANIFEST)
-                    .get(key, dir -> installer.install(major, suite, dir));
+            Path home = new InstallationCache(cacheRoot, DebianPackageInstaller.MANIFEST).get(key,
+                    dir -> new DebianPackageInstaller(mirror.get(), KEYRING).install(major, suite, dir));
             PostgresInstallation installation = fromCache(major, suite, home);
             LOG.info("PostgreSQL {} from Debian {} ready in {} ms: {}", major, suite,
                     (System.nanoTime() - started) / 1_000_000, installation);
@@ -150,7 +151,7 @@ public final class DebianInstallations {
             return KNOWN.get(knownKey);
         } catch (IOException | UpgradeException e) {
             throw new UpgradeException(ErrorCode.SERVER, "Could not provide PostgreSQL " + major + " from Debian "
-                    + suite + " (mirror " + mirror + ", cache " + cacheRoot.resolve(key) + "): " + e.getMessage()
+                    + suite + " (mirror " + mirror.get() + ", cache " + cacheRoot.resolve(key) + "): " + e.getMessage()
                     + "\nThe packages come from the Debian mirror at test time (-D" + MIRROR_PROPERTY
                     + " chooses another); a finished installation is reused without network access.", e);
         }

@@ -13,9 +13,21 @@ import java.util.Map;
  */
 final class DebianMirror {
 
+    private static volatile String found;
+
     private DebianMirror() {}
 
+    /** @return the mirror; the host's apt is asked once per JVM */
     static String find() {
+        String known = found;
+        if (known == null) {
+            known = lookUp();
+            found = known;
+        }
+        return known;
+    }
+
+    private static String lookUp() {
         String configured = System.getProperty(DebianInstallations.MIRROR_PROPERTY);
         if (configured != null && !configured.isBlank()) {
             return strip(configured);

@@ -3,8 +3,6 @@ package com.cloudogu.upgrade.testkit.install;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -68,6 +66,7 @@ final class DebianPackageInstaller {
         Files.createDirectories(work);
         PrivateApt apt = PrivateApt.configure(work, mirror, keyring, suite);
         apt.update();
+        long indexBytes = sizeOf(work.resolve("lists"));
         long indexed = System.nanoTime();
 
         List<String> roots = List.of("postgresql-" + major, "postgresql-client-" + major, "libpq5", "patchelf");
@@ -118,16 +117,16 @@ final class DebianPackageInstaller {
         manifest.put("loader", loader.loader().toString());
         manifest.put("programs.patched", Integer.toString(patched));
         manifest.put("packages.count", Integer.toString(debs.size()));
+        manifest.put("index.bytes", Long.toString(indexBytes));
         manifest.put("download.bytes", Long.toString(downloadBytes));
         manifest.put("index.millis", Long.toString((indexed - started) / 1_000_000));
         manifest.put("download.millis", Long.toString((downloaded - indexed) / 1_000_000));
         manifest.put("total.millis", Long.toString((System.nanoTime() - started) / 1_000_000));
         versions.forEach((name, version) -> manifest.put("package." + name, version));
         Manifest.write(home.resolve(MANIFEST), manifest);
-        LOG.info("PostgreSQL {} from Debian {}: {} packages, {} MB downloaded, index {} ms, download {} ms, "
-                        + "total {} ms; {}", major, suite, debs.size(), downloadBytes / 1_000_000,
-                manifest.get("index.millis"), manifest.get("download.millis"), manifest.get("total.millis"),
-                versionLine);
+        LOG.info("PostgreSQL {} from Debian {}: index {} MB in {} ms, {} packages {} MB in {} ms, total {} ms; {}",
+                major, suite, indexBytes / 1_000_000, manifest.get("index.millis"), debs.size(),
+                downloadBytes / 1_000_000, manifest.get("download.millis"), manifest.get("total.millis"), versionLine);
         return new PostgresInstallation(major, "Debian " + suite, bin, lib, share, versionLine, manifest);
     }
 
@@ -175,6 +174,13 @@ final class DebianPackageInstaller {
 
     private static String packageVersion(Path deb) {
         String[] parts = deb.getFileName().toString().split("_", 3);
-        return parts.length < 2 ? "" : URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+        // Only the epoch colon is escaped; URLDecoder would also turn the '+' of "0+deb13u1" into a space.
+        return parts.length < 2 ? "" : parts[1].replace("%3a", ":").replace("%3A", ":");
+    }
+
+    private static long sizeOf(Path tree) throws IOException {
+        try (Stream<Path> files = Files.walk(tree)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
     }
 }

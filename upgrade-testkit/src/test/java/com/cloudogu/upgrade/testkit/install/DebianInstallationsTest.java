@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +43,11 @@ class DebianInstallationsTest {
         long started = System.nanoTime();
         PostgresInstallation installation = DebianInstallations.get(major);
         long millis = (System.nanoTime() - started) / 1_000_000;
-        System.out.printf(Locale.ROOT, "MEASURE major=%d origin=%s get=%d ms version=[%s] manifest=%s%n", major,
-                installation.origin(), millis, installation.versionLine(), installation.manifest());
+        Map<String, String> m = installation.manifest();
+        System.out.printf(Locale.ROOT, "MEASURE major=%d origin=%s get=%d ms [%s] index=%s B/%s ms debs=%s x %s B/%s ms"
+                + " build=%s ms%n", major, installation.origin(), millis, installation.versionLine(),
+                m.get("index.bytes"), m.get("index.millis"), m.get("packages.count"), m.get("download.bytes"),
+                m.get("download.millis"), m.get("total.millis"));
 
         // pg_upgrade demands this exact string from every program of its new side.
         String version = installation.versionLine().substring("postgres ".length());
@@ -116,7 +120,7 @@ class DebianInstallationsTest {
 
     @Test
     void anUnreachableMirrorFailsWithAClearMessage(@TempDir Path cache) throws IOException {
-        assertThatThrownBy(() -> DebianInstallations.fetch(13, "bullseye", cache, "http://127.0.0.1:9/debian"))
+        assertThatThrownBy(() -> DebianInstallations.fetch(13, "bullseye", cache, () -> "http://127.0.0.1:9/debian"))
                 .isInstanceOf(UpgradeException.class)
                 .hasMessageContaining("is the Debian mirror reachable")
                 .hasMessageContaining("Could not provide PostgreSQL 13 from Debian bullseye");
