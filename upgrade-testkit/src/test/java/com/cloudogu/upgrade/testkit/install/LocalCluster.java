@@ -18,14 +18,24 @@ final class LocalCluster implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
 
-    private final PostgresInstallation installation;
+    private final Path bin;
+    private final Path clientBin;
     private final Path dataDirectory;
     private final Path socketDirectory;
     private final int port;
     private boolean running;
 
     LocalCluster(PostgresInstallation installation, Path dataDirectory, Path socketDirectory, int port) {
-        this.installation = installation;
+        this(installation.bin(), installation.bin(), dataDirectory, socketDirectory, port);
+    }
+
+    /**
+     * @param bin where {@code initdb} and {@code pg_ctl} are
+     * @param clientBin where {@code psql} is (zonky servers have none)
+     */
+    LocalCluster(Path bin, Path clientBin, Path dataDirectory, Path socketDirectory, int port) {
+        this.bin = bin;
+        this.clientBin = clientBin;
         this.dataDirectory = dataDirectory;
         this.socketDirectory = socketDirectory;
         this.port = port;
@@ -53,28 +63,28 @@ final class LocalCluster implements AutoCloseable {
     }
 
     void initdb(String... extra) {
-        List<String> command = new ArrayList<>(List.of(installation.tool("initdb").toString(), "-D",
+        List<String> command = new ArrayList<>(List.of(bin.resolve("initdb").toString(), "-D",
                 dataDirectory.toString(), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"));
         command.addAll(List.of(extra));
         runAsServerUser(socketDirectory, command);
     }
 
     void start() {
-        runAsServerUser(socketDirectory, List.of(installation.tool("pg_ctl").toString(), "-D",
+        runAsServerUser(socketDirectory, List.of(bin.resolve("pg_ctl").toString(), "-D",
                 dataDirectory.toString(), "-l", dataDirectory + ".log", "-w", "-t", "120", "-o",
                 "-p " + port + " -k " + socketDirectory + " -c listen_addresses='' -c fsync=off", "start"));
         running = true;
     }
 
     void stop() {
-        runAsServerUser(socketDirectory, List.of(installation.tool("pg_ctl").toString(), "-D",
+        runAsServerUser(socketDirectory, List.of(bin.resolve("pg_ctl").toString(), "-D",
                 dataDirectory.toString(), "-m", "fast", "-w", "stop"));
         running = false;
     }
 
     /** @return psql's unaligned, tuples-only output of {@code sql} */
     String psql(String sql) {
-        return runAsServerUser(socketDirectory, List.of(installation.tool("psql").toString(), "-X", "-q", "-At",
+        return runAsServerUser(socketDirectory, List.of(clientBin.resolve("psql").toString(), "-X", "-q", "-At",
                 "-v", "ON_ERROR_STOP=1", "-h", socketDirectory.toString(), "-p", Integer.toString(port), "-U",
                 "postgres", "-d", "postgres", "-c", sql)).strip();
     }
