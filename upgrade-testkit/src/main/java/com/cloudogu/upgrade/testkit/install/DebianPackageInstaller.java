@@ -117,7 +117,8 @@ final class DebianPackageInstaller {
         manifest.put("loader", loader.loader().toString());
         manifest.put("programs.patched", Integer.toString(patched));
         manifest.put("packages.count", Integer.toString(debs.size()));
-        manifest.put("index.bytes", Long.toString(indexBytes));
+        // As stored: apt keeps the lists decompressed, so this is more than went over the wire.
+        manifest.put("index.stored.bytes", Long.toString(indexBytes));
         manifest.put("download.bytes", Long.toString(downloadBytes));
         manifest.put("index.millis", Long.toString((indexed - started) / 1_000_000));
         manifest.put("download.millis", Long.toString((downloaded - indexed) / 1_000_000));

@@ -47,9 +47,9 @@ class DebianInstallationsTest {
                 suite == null ? DebianInstallations.get(major) : DebianInstallations.fetch(major, suite);
         long millis = (System.nanoTime() - started) / 1_000_000;
         Map<String, String> m = installation.manifest();
-        System.out.printf(Locale.ROOT, "MEASURE major=%d origin=%s get=%d ms [%s] index=%s B/%s ms debs=%s x %s B/%s ms"
+        System.out.printf(Locale.ROOT, "MEASURE major=%d origin=%s get=%d ms [%s] index(stored)=%s B/%s ms debs=%s x %s B/%s ms"
                 + " build=%s ms%n", major, installation.origin(), millis, installation.versionLine(),
-                m.get("index.bytes"), m.get("index.millis"), m.get("packages.count"), m.get("download.bytes"),
+                m.get("index.stored.bytes"), m.get("index.millis"), m.get("packages.count"), m.get("download.bytes"),
                 m.get("download.millis"), m.get("total.millis"));
 
         // pg_upgrade demands this exact string from every program of its new side.
