@@ -49,7 +49,7 @@ final class ArchitectureRules {
                 .layer("Phases").definedBy("..core.internal.phase..")
                 .layer("Checks").definedBy("..core.internal.check..")
                 .layer("Restore").definedBy("..core.internal.restore..")
-                .layer("Backup").definedBy("..core.internal.backup..")
+                .layer("Backup").definedBy("..core.internal.backup..", "..core.internal.pgupgrade..")
                 .layer("Layout").definedBy("..core.internal.layout..")
                 .layer("Migrations").definedBy("..core.internal.migration..")
                 .layer("Server").definedBy("..core.internal.server..")
