@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same with kills at seeded random moments, between the checkpoints. Writes the matrices to
  * {@code target/fault-matrix.md} and {@code target/random-kills.md} (copied into docs/RELIABILITY.md).
  */
+// the largest IT: its cases are independent (own volume, state, lock, ports), so they share the two lanes
+@Execution(ExecutionMode.CONCURRENT)
 class FaultMatrixIT {
 
     private static final String OLD = "14.19.0";

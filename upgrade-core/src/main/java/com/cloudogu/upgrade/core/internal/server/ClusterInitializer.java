@@ -56,7 +56,7 @@ public final class ClusterInitializer {
             // while roles restored from an older major may still carry MD5 hashes.
             List<String> args = new ArrayList<>(List.of("-D", data.path().toString(), "-U", superuser,
                     "--auth-local=peer", "--auth-host=md5"));
-            args.addAll(settings.initdbArguments());
+            args.addAll(settings.initdbArguments(installation.major()));
             Command.Builder cmd = Command.of(installation.program("initdb").toString()).args(args)
                     .runAs(owner.name()).timeout(Duration.ofMinutes(10));
             if (password.isPresent()) {

@@ -18,12 +18,18 @@ public record ClusterSettings(String encoding, String collate, String ctype, boo
     /** Settings for a fresh install without an old cluster to copy. */
     public static final ClusterSettings DEFAULT = new ClusterSettings("UTF8", "C.UTF-8", "C.UTF-8", false);
 
-    /** @return the initdb arguments that reproduce these settings */
-    public List<String> initdbArguments() {
+    /**
+     * @param major the major of the initdb that runs
+     * @return the initdb arguments that reproduce these settings. Checksums are stated both ways from
+     *     18 on, whose initdb turns them on by default (pg_upgrade refuses a mismatch).
+     */
+    public List<String> initdbArguments(int major) {
         List<String> args = new ArrayList<>(List.of("--encoding=" + encoding, "--lc-collate=" + collate,
                 "--lc-ctype=" + ctype));
         if (dataChecksums) {
             args.add("--data-checksums");
+        } else if (major >= 18) {
+            args.add("--no-data-checksums");
         }
         return args;
     }
