@@ -51,16 +51,30 @@ public record PostgresInstallation(Path binDirectory, Path shareDirectory, int m
         }
         int major = Integer.parseInt(m.group(1));
         String version = m.group(2) == null ? m.group(1) : m.group(1) + "." + m.group(2);
-        return new PostgresInstallation(bin, shareDirectory(bin, major), major, version);
+        return new PostgresInstallation(bin, shareDirectory(bin, major, runner), major, version);
     }
 
-    private static Path shareDirectory(Path bin, int major) {
+    private static Path shareDirectory(Path bin, int major, ProcessRunner runner) {
+        // pg_config, where the image has it, knows; it answers relative to where it lies, as postgres does
+        Path pgConfig = bin.resolve("pg_config");
+        if (Files.isExecutable(pgConfig)) {
+            var r = runner.run(Command.of(pgConfig.toString(), "--sharedir").captureStdout().build());
+            if (r.succeeded() && Files.isRegularFile(Path.of(r.stdout().strip()).resolve("postgres.bki"))) {
+                return Path.of(r.stdout().strip());
+            }
+        }
         Path prefix = bin.getParent();
-        List<Path> candidates = List.of(
+        List<Path> candidates = new java.util.ArrayList<>(List.of(
                 prefix.resolve("share/postgresql"),
-                prefix.resolve("share"),
-                Path.of("/usr/share/postgresql", Integer.toString(major)),
-                Path.of("/usr/share/postgresql"));
+                prefix.resolve("share")));
+        // Debian's layout, wherever it was unpacked: <root>/usr/lib/postgresql/<major>/bin, <root>/usr/share/postgresql/<major>
+        if (prefix.getParent() != null && prefix.getParent().getParent() != null
+                && prefix.getParent().getParent().getParent() != null) {
+            candidates.add(prefix.getParent().getParent().getParent().resolve("share/postgresql")
+                    .resolve(Integer.toString(major)));
+        }
+        candidates.add(Path.of("/usr/share/postgresql", Integer.toString(major)));
+        candidates.add(Path.of("/usr/share/postgresql"));
         for (Path c : candidates) {
             if (Files.isRegularFile(c.resolve("postgres.bki"))) {
                 return c;

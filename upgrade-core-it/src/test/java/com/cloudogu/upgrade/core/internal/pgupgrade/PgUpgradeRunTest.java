@@ -1,0 +1,106 @@
+package com.cloudogu.upgrade.core.internal.pgupgrade;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.cloudogu.upgrade.core.internal.process.Executables;
+import com.cloudogu.upgrade.core.internal.process.ProcessResult;
+import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
+import com.cloudogu.upgrade.core.internal.server.ClusterInitializer;
+import com.cloudogu.upgrade.core.internal.server.ClusterSettings;
+import com.cloudogu.upgrade.core.internal.server.DataDirectory;
+import com.cloudogu.upgrade.core.internal.server.PostgresInstallation;
+import com.cloudogu.upgrade.core.internal.server.ServerOwner;
+import com.cloudogu.upgrade.core.internal.server.TemporaryServer;
+import com.cloudogu.upgrade.testkit.install.DebianInstallations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The pg_upgrade method's parts end to end on real, complete Debian installations: an old 15
+ * cluster with rows, its installation carried over a volume-like directory and probed, a new 17
+ * cluster initialized like the old one, and pg_upgrade run with the carried-over programs.
+ */
+class PgUpgradeRunTest {
+
+    private static final String SUPERUSER = "postgres";
+    private final ProcessRunner runner = ProcessRunner.forCurrentProcess();
+    private final ServerOwner owner = ServerOwner.of("postgres");
+
+    private static PostgresInstallation installation(int major) {
+        return PostgresInstallation.find(new Executables(DebianInstallations.get(major).bin() + ":/usr/bin:/bin"),
+                ProcessRunner.forCurrentProcess());
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = PgUpgradeMode.class, names = {"COPY", "LINK"})
+    void theNewClusterHoldsTheOldRowsAfterPgUpgradeWithTheCarriedOverPrograms(PgUpgradeMode mode) throws Exception {
+        Path volume = volume();
+        PostgresInstallation oldInstall = installation(15);
+        PostgresInstallation newInstall = installation(17);
+        DataDirectory oldData = new DataDirectory(volume.resolve("15/docker"));
+        ClusterSettings settings = new ClusterSettings("UTF8", "C.UTF-8", "C.UTF-8", false);
+        new ClusterInitializer(oldInstall, runner, owner).initialize(oldData, settings, SUPERUSER, Optional.empty());
+        try (TemporaryServer old = TemporaryServer.start(oldInstall, oldData, owner, SUPERUSER, runner,
+                Duration.ofMinutes(1)); Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE orders AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 20000) g");
+        }
+        Path copy = volume.resolve(".pg-upgrade/old-15");
+        Files.createDirectories(copy.getParent());
+        new InstallationCopy(runner).copy(OldInstallation.of(oldInstall, runner), copy);
+        InstallationProbe probe = InstallationProbe.of(copy, runner);
+        DataDirectory newData = new DataDirectory(volume.resolve("17/docker"));
+        new ClusterInitializer(newInstall, runner, owner).initialize(newData, settings, SUPERUSER, Optional.empty());
+        PgUpgradeRun run = new PgUpgradeRun(newInstall, probe, runner, owner);
+        Path work = volume.resolve(".pg-upgrade/work");
+
+        ProcessResult check = run.check(oldData.path(), newData.path(), mode, work, SUPERUSER);
+        assertThat(check.succeeded()).as(check.stdout()).isTrue();
+        run.upgrade(oldData.path(), newData.path(), mode, work, SUPERUSER, 2);
+
+        try (TemporaryServer upgraded = TemporaryServer.start(newInstall, newData, owner, SUPERUSER, runner,
+                Duration.ofMinutes(1)); Connection c = upgraded.connect("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), md5(string_agg(note, ',' ORDER BY id)) FROM orders")) {
+            assertThat(upgraded.majorVersion()).isEqualTo(17);
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(20000);
+        }
+    }
+
+    @Test
+    void cloneIsRefusedByTheCheckOnAFileSystemWithoutReflinksAndNothingIsTouched() throws Exception {
+        Path volume = volume();
+        PostgresInstallation oldInstall = installation(15);
+        PostgresInstallation newInstall = installation(17);
+        DataDirectory oldData = new DataDirectory(volume.resolve("15/docker"));
+        ClusterSettings settings = new ClusterSettings("UTF8", "C.UTF-8", "C.UTF-8", false);
+        new ClusterInitializer(oldInstall, runner, owner).initialize(oldData, settings, SUPERUSER, Optional.empty());
+        Path copy = volume.resolve(".pg-upgrade/old-15");
+        Files.createDirectories(copy.getParent());
+        new InstallationCopy(runner).copy(OldInstallation.of(oldInstall, runner), copy);
+        DataDirectory newData = new DataDirectory(volume.resolve("17/docker"));
+        new ClusterInitializer(newInstall, runner, owner).initialize(newData, settings, SUPERUSER, Optional.empty());
+
+        ProcessResult check = new PgUpgradeRun(newInstall, InstallationProbe.of(copy, runner), runner, owner)
+                .check(oldData.path(), newData.path(), PgUpgradeMode.CLONE, volume.resolve(".pg-upgrade/work"), SUPERUSER);
+
+        assertThat(check.succeeded()).isFalse();
+        assertThat(PgUpgradeRun.reason(check)).containsIgnoringCase("clone");
+        assertThat(oldData.path().resolve("global/pg_control")).isRegularFile();
+    }
+
+    /** A fresh directory the postgres user can enter, as the dogu's volume is. */
+    private static Path volume() throws Exception {
+        Path v = Files.createTempDirectory("pgupgrade-volume", PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwxr-xr-x")));
+        return v;
+    }
+}

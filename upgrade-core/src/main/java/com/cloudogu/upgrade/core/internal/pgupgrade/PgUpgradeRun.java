@@ -1,0 +1,102 @@
+package com.cloudogu.upgrade.core.internal.pgupgrade;
+
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.core.internal.process.Command;
+import com.cloudogu.upgrade.core.internal.process.ProcessResult;
+import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
+import com.cloudogu.upgrade.core.internal.server.PostgresInstallation;
+import com.cloudogu.upgrade.core.internal.server.ServerOwner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the new image's {@code pg_upgrade} with the carried-over old programs, as the database OS
+ * user, in a working directory of its own (pg_upgrade writes its logs and sockets there).
+ */
+public final class PgUpgradeRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgUpgradeRun.class);
+
+    private final PostgresInstallation target;
+    private final InstallationProbe old;
+    private final ProcessRunner runner;
+    private final ServerOwner owner;
+
+    /**
+     * @param target the new image's installation (must hold {@code pg_upgrade})
+     * @param old the probed old installation
+     * @param runner runs pg_upgrade
+     * @param owner the database OS user
+     */
+    public PgUpgradeRun(PostgresInstallation target, InstallationProbe old, ProcessRunner runner, ServerOwner owner) {
+        this.target = target;
+        this.old = old;
+        this.runner = runner;
+        this.owner = owner;
+    }
+
+    /**
+     * {@code pg_upgrade --check} with the mode's option, so that clone support and same-file-system
+     * links are checked too. Changes nothing in either cluster.
+     *
+     * @return the result; not successful when pg_upgrade refuses (its reason is in the output)
+     */
+    public ProcessResult check(Path oldData, Path newData, PgUpgradeMode mode, Path workDirectory, String superuser) {
+        return runner.run(command(oldData, newData, mode, workDirectory, superuser, 1, true));
+    }
+
+    /**
+     * Runs the upgrade.
+     *
+     * @throws UpgradeException ({@code DU-RESTORE}) with pg_upgrade's first error when it fails
+     */
+    public void upgrade(Path oldData, Path newData, PgUpgradeMode mode, Path workDirectory, String superuser,
+                        int jobs) {
+        long t0 = System.nanoTime();
+        ProcessResult r = runner.run(command(oldData, newData, mode, workDirectory, superuser, jobs, false));
+        if (!r.succeeded()) {
+            throw new UpgradeException(ErrorCode.RESTORE_FAILED, "pg_upgrade " + mode.flag() + " from " + oldData
+                    + " to " + newData + " failed (exit " + r.exitCode() + "): " + reason(r)
+                    + ". Its logs are in " + workDirectory + ".");
+        }
+        LOG.info("pg_upgrade {} from PostgreSQL {} to {} finished in {} ms", mode.flag(), old.major(),
+                target.version(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** @return pg_upgrade's own reason: its last lines before the failure, without the banner */
+    static String reason(ProcessResult r) {
+        List<String> lines = (r.stdout() + "\n" + r.stderrTail()).lines().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("Performing") && !l.startsWith("---")
+                        && !l.endsWith(" ok") && !l.startsWith("Checking "))
+                .toList();
+        return lines.isEmpty() ? "no output" : String.join(" ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+    }
+
+    private Command command(Path oldData, Path newData, PgUpgradeMode mode, Path workDirectory, String superuser,
+                            int jobs, boolean check) {
+        try {
+            Files.createDirectories(workDirectory);
+            owner.chown(workDirectory);
+        } catch (IOException e) {
+            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot create pg_upgrade's working directory "
+                    + workDirectory + ": " + e.getMessage(), e);
+        }
+        List<String> args = new ArrayList<>(List.of("--old-bindir=" + old.bin(), "--new-bindir=" + target.binDirectory(),
+                "--old-datadir=" + oldData, "--new-datadir=" + newData, "--username=" + superuser,
+                "--socketdir=" + workDirectory, mode.flag(), "--jobs=" + Math.max(1, jobs)));
+        if (check) {
+            args.add("--check");
+        }
+        Command.Builder cmd = Command.of(target.program("pg_upgrade").toString()).args(args)
+                .workingDirectory(workDirectory).runAs(owner.name()).captureStdout().timeout(Duration.ofHours(12));
+        old.environment().forEach(cmd::env);
+        return cmd.build();
+    }
+}
