@@ -41,7 +41,9 @@ import picocli.CommandLine.ScopeType;
                 "2:usage error: bad arguments, version or setting; nothing was written",
                 "3:the upgrade failed or was refused; the message says why and what to do",
                 "4:timed out waiting for another phase or the server",
-                "5:another phase holds the upgrade lock"})
+                "5:another phase holds the upgrade lock"},
+        footerHeading = "%nErrors:%n",
+        footer = "Each error line names a code (DU-...), explained with what to do in docs/ERRORS.md.")
 public final class DoguUpgradeCli {
 
     private DoguUpgradeCli() {
