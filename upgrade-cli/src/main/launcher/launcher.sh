@@ -73,15 +73,21 @@ du_exit_code() {
   esac
 }
 
-# Ends the run like the Java CLI: 'dogu-upgrade: error [CODE]: MESSAGE' as the last line.
+# Ends the run like the Java CLI (ErrorReporter): 'dogu-upgrade: error [CODE]: MESSAGE (see
+# docs/ERRORS.md#code)' as the last line; the anchor is the code in lower case.
 du_fail() { # CODE MESSAGE
   du_msg=$(printf '%s' "$2" | tr '\n' ' ')
   if [ -n "$du_phase_started" ]; then
     du_log ERROR "pre-upgrade failed after $(($(date +%s) - du_phase_started)) s [$1]: $du_msg"
     du_guard_off
   fi
-  printf 'dogu-upgrade: error [%s]: %s\n' "$1" "$du_msg" >&2
+  du_error_line "$1" "$du_msg"
   exit "$(du_exit_code "$1")"
+}
+
+du_error_line() { # CODE MESSAGE
+  printf 'dogu-upgrade: error [%s]: %s (see docs/ERRORS.md#%s)\n' "$1" "$2" \
+    "$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]')" >&2
 }
 
 du_usage_error() { # MESSAGE
@@ -833,7 +839,7 @@ du_main() {
   case ${1:-} in
     pre-upgrade) shift; du_pre_upgrade "$@" ;;
     *)
-      printf "dogu-upgrade: error [DU-PROCESS]: '%s' needs a Java 17+ runtime (JAVA, or java on PATH), and none was found; without Java only 'pre-upgrade FROM TO' runs.\n" "${1:-(no command)}" >&2
+      du_error_line DU-PROCESS "'${1:-(no command)}' needs a Java 17+ runtime (JAVA, or java on PATH), and none was found; without Java only 'pre-upgrade FROM TO' runs."
       exit 3 ;;
   esac
 }

@@ -1,25 +1,35 @@
 package com.cloudogu.upgrade.cli;
 
 import com.cloudogu.upgrade.api.DoguVersion;
+import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.core.CheckReport;
+import com.cloudogu.upgrade.core.DiscoveredMigration;
 import com.cloudogu.upgrade.core.UpgradePlan;
 import com.cloudogu.upgrade.core.UpgradeStatus;
-import com.cloudogu.upgrade.core.CheckReport;
-import com.cloudogu.upgrade.core.internal.check.CompatibilityChecker;
-import com.cloudogu.upgrade.core.DiscoveredMigration;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
 
-/** {@code dogu-upgrade}: the thin command line over the library, called by the dogu's hook scripts. */
-@Command(name = "dogu-upgrade", mixinStandardHelpOptions = true, version = "dogu-upgrade 0.1.0",
+/**
+ * {@code dogu-upgrade}: the thin command line over the library, called by the dogu's hook scripts.
+ *
+ * <p>The no-op calls every container start makes go through {@link HookFastPath}; everything else
+ * through picocli, configured here: option defaults and descriptions from the {@link Setting} table,
+ * errors through {@link ErrorReporter}, exit codes from {@link ExitCodes}, the version from the jar.
+ */
+// scope INHERIT: every subcommand gets -h/--help (the usage error line tells the user to try it) and -V.
+@Command(name = "dogu-upgrade", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
+        scope = ScopeType.INHERIT,
         description = "Upgrades the PostgreSQL dogu's cluster across image versions without losing data.",
         subcommands = {DoguUpgradeCli.PreUpgrade.class, DoguUpgradeCli.PostUpgrade.class, DoguUpgradeCli.Startup.class, DoguUpgradeCli.Abort.class,
                 DoguUpgradeCli.RetryRestore.class,
@@ -31,7 +41,9 @@ import picocli.CommandLine.Parameters;
                 "2:usage error: bad arguments, version or setting; nothing was written",
                 "3:the upgrade failed or was refused; the message says why and what to do",
                 "4:timed out waiting for another phase or the server",
-                "5:another phase holds the upgrade lock"})
+                "5:another phase holds the upgrade lock"},
+        footerHeading = "%nErrors:%n",
+        footer = "Each error line names a code (DU-...), explained with what to do in docs/ERRORS.md.")
 public final class DoguUpgradeCli {
 
     private DoguUpgradeCli() {
@@ -39,7 +51,7 @@ public final class DoguUpgradeCli {
 
     /** @param args command line */
     public static void main(String[] args) {
-        java.util.OptionalInt hook = HookFastPath.run(args, System.getenv(), System.err);
+        OptionalInt hook = HookFastPath.run(args, System.getenv(), System.err);
         System.exit(hook.isPresent() ? hook.getAsInt() : run(args));
     }
 
@@ -47,23 +59,23 @@ public final class DoguUpgradeCli {
     public static int run(String... args) {
         boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
         Logging.configure(verbose);
+        return commandLine(System.getenv(), new ErrorReporter(verbose)).execute(args);
+    }
+
+    /**
+     * @param environment where option defaults come from (see {@link Setting})
+     * @param errors how a failed command is reported
+     * @return the full command line
+     */
+    static CommandLine commandLine(Map<String, String> environment, ErrorReporter errors) {
         CommandLine cli = new CommandLine(new DoguUpgradeCli());
+        // All three apply to every subcommand: picocli passes them down the hierarchy when set here.
+        cli.setDefaultValueProvider(new SettingDefaults(environment));
+        cli.setResourceBundle(new SettingDescriptions());
+        cli.setExitCodeExceptionMapper(ExitCodes::of);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            PrintWriter err = cmd.getErr();
-            if (e instanceof UpgradeException u) {
-                err.println("dogu-upgrade: error [" + u.code().code() + "]: " + u.getMessage());
-                if (verbose) {
-                    e.printStackTrace(err);
-                }
-                err.flush();
-                return ExitCodes.of(u.code());
-            }
-            err.println("dogu-upgrade: internal error: " + e + (verbose ? "" : " (rerun with --verbose for details)"));
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return ExitCodes.INTERNAL;
+            errors.report(e, cmd.getErr());
+            return cmd.getExitCodeExceptionMapper().getExitCode(e);
         });
         cli.setParameterExceptionHandler((e, a) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -72,7 +84,7 @@ public final class DoguUpgradeCli {
             err.flush();
             return ExitCodes.USAGE;
         });
-        return cli.execute(args);
+        return cli;
     }
 
     /** Parses FROM and TO. */
@@ -172,8 +184,8 @@ public final class DoguUpgradeCli {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("format", 1);
                 m.put("localState", s.localState());
-                m.put("upgrading", "upgrading".equals(s.localState()));
-                m.put("failed", s.localState().startsWith("failed: "));
+                m.put("upgrading", s.upgrading());
+                m.put("failed", s.failed());
                 m.put("backupPath", s.backupPath().isEmpty() ? null : s.backupPath());
                 m.put("dataDirectory", s.dataDirectory());
                 m.put("clusterMajor", s.clusterMajor().isEmpty() ? null : s.clusterMajor());
@@ -245,7 +257,9 @@ public final class DoguUpgradeCli {
                 report.details().forEach(out::println);
             }
             out.flush();
-            CompatibilityChecker.refuseIfIncompatible(report);
+            if (!report.passed()) {
+                throw new UpgradeException(ErrorCode.INCOMPATIBLE_CLUSTER, report.message());
+            }
             return ExitCodes.OK;
         }
     }

@@ -1,8 +1,13 @@
 package com.cloudogu.upgrade.cli;
 
 import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
 
-/** The documented exit codes of {@code dogu-upgrade}. */
+/**
+ * The documented exit codes of {@code dogu-upgrade} (also in {@code docs/ERRORS.md}), and which
+ * failure gets which: the full command line registers {@link #of(Throwable)} as picocli's exit code
+ * exception mapper, and {@link HookFastPath} calls it directly.
+ */
 public final class ExitCodes {
 
     /** Success, including "nothing to do". */
@@ -19,6 +24,14 @@ public final class ExitCodes {
     public static final int LOCKED = 5;
 
     private ExitCodes() {
+    }
+
+    /**
+     * @param failure what ended a command
+     * @return the exit code of an {@link UpgradeException}'s code; {@link #INTERNAL} for anything else
+     */
+    public static int of(Throwable failure) {
+        return failure instanceof UpgradeException e ? of(e.code()) : INTERNAL;
     }
 
     /** @param code an error code @return its exit code */

@@ -6,49 +6,28 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.StateStores;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.PrintStream;
-import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
+/**
+ * The fast path takes exactly the no-op hook calls and behaves as the full command line there; that
+ * it reads every setting as picocli does is {@link SettingTest}'s business.
+ */
 class HookFastPathTest {
-
-    @Command(name = "holder")
-    static final class Holder {
-        @Mixin SharedOptions options;
-    }
-
-    @Test
-    void settingsFromTheEnvironmentEqualThoseOfTheFullCommandLine() throws Exception {
-        Holder parsed = new Holder();
-        new CommandLine(parsed).parseArgs();
-        SharedOptions fast = new SharedOptions();
-
-        assertThat(HookFastPath.fill(fast, System.getenv())).isTrue();
-
-        assertSameOptions(fast, parsed.options);
-    }
-
-    private static void assertSameOptions(Object fast, Object parsed) throws IllegalAccessException {
-        for (Field f : fast.getClass().getDeclaredFields()) {
-            f.setAccessible(true);
-            if (f.isAnnotationPresent(Mixin.class)) {
-                assertThat(f.get(fast)).as(f.getName()).isNotNull();
-                assertSameOptions(f.get(fast), f.get(parsed));
-            } else {
-                assertThat(f.get(fast)).as(f.getName()).isEqualTo(f.get(parsed));
-            }
-        }
-    }
 
     @Test
     void everyOtherCallGoesThroughTheFullCommandLine() {
@@ -108,7 +87,55 @@ class HookFastPathTest {
         String fullError = fullErr.toString(StandardCharsets.UTF_8).lines()
                 .filter(l -> l.startsWith("dogu-upgrade:")).findFirst().orElseThrow();
         assertThat(fastErr.toString(StandardCharsets.UTF_8).strip()).isEqualTo(fullError)
-                .contains("migration 03 failed.");
+                .startsWith("dogu-upgrade: error [DU-FAILED]: ").contains("migration 03 failed.")
+                .endsWith(" (see docs/ERRORS.md#du-failed)");
+    }
+
+    @Test
+    void theFastPathRunsWithoutPicocliOnTheClassPath(@TempDir Path dir) throws Exception {
+        Map<String, String> env = environment(dir);
+        StateStores.open(env.get("DOGU_UPGRADE_STATE_STORE"), Map.of())
+                .set(StateKeys.LOCAL_STATE, StateKeys.FAILED_PREFIX + "migration 03 failed.");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ClassLoader original = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader withoutPicocli = new WithoutPicocli()) {
+            Thread.currentThread().setContextClassLoader(withoutPicocli);
+            Method run = withoutPicocli.loadClass(HookFastPath.class.getName())
+                    .getDeclaredMethod("run", String[].class, Map.class, PrintStream.class);
+            run.setAccessible(true);
+
+            Object exit = run.invoke(null, new String[] {"startup"}, env, new PrintStream(err, true, StandardCharsets.UTF_8));
+
+            assertThat(exit).isEqualTo(OptionalInt.of(ExitCodes.FAILED));
+            assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("dogu-upgrade: error [DU-FAILED]: ");
+        } finally {
+            Thread.currentThread().setContextClassLoader(original);
+        }
+    }
+
+    /** The test class path in a loader of its own that refuses picocli: loading it would cost the fast path its speed. */
+    private static final class WithoutPicocli extends URLClassLoader {
+
+        WithoutPicocli() throws MalformedURLException {
+            super(testClassPath(), ClassLoader.getPlatformClassLoader());
+        }
+
+        private static URL[] testClassPath() throws MalformedURLException {
+            String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            List<URL> urls = new ArrayList<>();
+            for (String entry : path.split(File.pathSeparator)) {
+                urls.add(Path.of(entry).toUri().toURL());
+            }
+            return urls.toArray(URL[]::new);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith("picocli.")) {
+                throw new ClassNotFoundException(name + " loaded by the fast path");
+            }
+            return super.loadClass(name, resolve);
+        }
     }
 
     private static Map<String, String> environment(Path dir) {

@@ -1,6 +1,7 @@
 package com.cloudogu.upgrade.core;
 
 import com.cloudogu.upgrade.api.Api;
+import com.cloudogu.upgrade.api.state.StateKeys;
 import java.util.Map;
 
 /**
@@ -16,4 +17,20 @@ import java.util.Map;
 @Api(status = Api.Status.EXPERIMENTAL, since = "0.2")
 public record UpgradeStatus(String localState, String backupPath, String dataDirectory, String clusterMajor,
                             Map<String, Boolean> markers, String oldDataDirectory) {
+
+    /**
+     * @return whether an upgrade is under way: pre-upgrade marked it and no phase has finished or
+     *         failed it yet ({@code local_state} is {@link StateKeys#UPGRADING})
+     */
+    public boolean upgrading() {
+        return StateKeys.UPGRADING.equals(localState);
+    }
+
+    /**
+     * @return whether a phase failed and recorded its reason ({@code local_state} starts with
+     *         {@link StateKeys#FAILED_PREFIX}); startup refuses to run until it is resolved
+     */
+    public boolean failed() {
+        return localState.startsWith(StateKeys.FAILED_PREFIX);
+    }
 }

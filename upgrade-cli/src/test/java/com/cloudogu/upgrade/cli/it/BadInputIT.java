@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every kind of bad input gets one clear line with a stable code, a documented exit code, no
- * stack trace, and changes nothing it should not. Writes the table to {@code target/bad-inputs.md}
- * (copied into docs/RELIABILITY.md).
+ * stack trace, and changes nothing it should not. Writes the table to
+ * {@code target/generated-docs/bad-inputs.md} (see {@link GeneratedDocs}).
  */
 class BadInputIT {
 

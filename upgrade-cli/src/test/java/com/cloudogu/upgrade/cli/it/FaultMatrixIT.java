@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * does — runs the interrupted phase again and carries on — and checks that the data is identical,
  * the final state is right, the old cluster is gone and no temporary server is left running. Then
  * the same with kills at seeded random moments, between the checkpoints. Writes the matrices to
- * {@code target/fault-matrix.md} and {@code target/random-kills.md} (copied into docs/RELIABILITY.md).
+ * {@code target/generated-docs/fault-matrix.md} and {@code random-kills.md} (see {@link GeneratedDocs}).
  */
 // the largest IT: its cases are independent (own volume, state, lock, ports), so they share the two lanes
 @Execution(ExecutionMode.CONCURRENT)

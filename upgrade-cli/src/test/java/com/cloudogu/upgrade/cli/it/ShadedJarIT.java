@@ -14,12 +14,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Packaging: the executable jar merges the {@code META-INF/services} files of every module (a fat jar
@@ -64,6 +66,20 @@ class ShadedJarIT {
             assertThat(manifest.getMainAttributes().getValue("Main-Class")).isEqualTo("com.cloudogu.upgrade.cli.DoguUpgradeCli");
             assertThat(manifest.getMainAttributes().getValue("Automatic-Module-Name")).isEqualTo("com.cloudogu.upgrade.cli");
         }
+    }
+
+    @Test
+    void theVersionOptionPrintsTheProjectVersionFromTheJarManifest(@TempDir Path logs) throws Exception {
+        String version = System.getProperty("dogu.upgrade.version");
+        assertThat(version).as("dogu.upgrade.version, set by the POM").isNotBlank();
+        try (JarFile jar = new JarFile(CliProcess.defaultJar().toFile())) {
+            assertThat(jar.getManifest().getMainAttributes().getValue("Implementation-Version")).isEqualTo(version);
+        }
+
+        CliProcess.Result r = new CliProcess(CliProcess.defaultJar(), Map.of(), logs).run("--version");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout().strip()).isEqualTo("dogu-upgrade " + version);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through the same one-file hook twice, once in an old container with Java (the hook runs the Java
  * CLI) and once without (the shell path, under busybox sh), and both must give the same exit code
  * and error code, usually the very same line, and write nothing. Writes
- * {@code target/shell-bad-inputs.md} (copied into docs/RELIABILITY.md).
+ * {@code target/generated-docs/shell-bad-inputs.md} (see {@link GeneratedDocs}).
  */
 class ShellPreUpgradeBadInputIT {
 
