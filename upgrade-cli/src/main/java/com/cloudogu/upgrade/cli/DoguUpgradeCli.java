@@ -1,8 +1,6 @@
 package com.cloudogu.upgrade.cli;
 
 import com.cloudogu.upgrade.api.DoguVersion;
-import com.cloudogu.upgrade.api.ErrorCode;
-import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.core.CheckReport;
 import com.cloudogu.upgrade.core.DiscoveredMigration;
 import com.cloudogu.upgrade.core.UpgradePlan;
@@ -257,9 +255,7 @@ public final class DoguUpgradeCli {
                 report.details().forEach(out::println);
             }
             out.flush();
-            if (!report.passed()) {
-                throw new UpgradeException(ErrorCode.INCOMPATIBLE_CLUSTER, report.message());
-            }
+            report.refuseIfIncompatible();
             return ExitCodes.OK;
         }
     }

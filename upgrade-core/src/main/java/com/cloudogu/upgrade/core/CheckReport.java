@@ -1,6 +1,8 @@
 package com.cloudogu.upgrade.core;
 
 import com.cloudogu.upgrade.api.Api;
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -107,5 +109,17 @@ public record CheckReport(String from, String to, String serverVersion, List<Res
 
     private static String capitalized(String s) {
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /**
+     * The refusal rule of pre-upgrade and {@code check}, in one place.
+     *
+     * @throws UpgradeException with {@link ErrorCode#INCOMPATIBLE_CLUSTER} and {@link #message()} if a
+     *     check found something
+     */
+    public void refuseIfIncompatible() {
+        if (!passed()) {
+            throw new UpgradeException(ErrorCode.INCOMPATIBLE_CLUSTER, message());
+        }
     }
 }

@@ -117,17 +117,7 @@ public final class CompatibilityChecker {
      */
     public void refuseIfIncompatible(DoguVersion from, DoguVersion to) {
         if (needed(from, to)) {
-            refuseIfIncompatible(check(from, to));
-        }
-    }
-
-    /**
-     * @param report what the checks found
-     * @throws UpgradeException with {@link ErrorCode#INCOMPATIBLE_CLUSTER}, naming every object, if any
-     */
-    public static void refuseIfIncompatible(CheckReport report) {
-        if (!report.passed()) {
-            throw new UpgradeException(ErrorCode.INCOMPATIBLE_CLUSTER, report.message());
+            check(from, to).refuseIfIncompatible();
         }
     }
 
