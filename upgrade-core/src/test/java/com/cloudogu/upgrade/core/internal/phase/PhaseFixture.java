@@ -9,6 +9,7 @@ import static org.mockito.Mockito.when;
 import com.cloudogu.upgrade.api.migration.Migration;
 import com.cloudogu.upgrade.core.UpgradeSettings;
 import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
+import com.cloudogu.upgrade.core.internal.process.Executables;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
 import com.cloudogu.upgrade.core.internal.process.UserSwitch;
 import com.cloudogu.upgrade.core.internal.server.DataDirectory;
@@ -38,7 +39,9 @@ final class PhaseFixture {
         volume = dir.resolve("volume");
         backupDir = volume.resolve("backup");
         lockFile = dir.resolve("dogu-upgrade.lock");
-        when(runner.userSwitch()).thenReturn(UserSwitch.forCurrentProcess());
+        // As if this process were the database OS user: nothing is handed over with chown, so the tests
+        // behave alike as root and as any user, and need no "postgres" user on the machine.
+        when(runner.userSwitch()).thenReturn(new UserSwitch(false, Executables.fromEnvironment()));
     }
 
     /** @param pgdata PGDATA @param migrations the migrations discovery finds @return the environment */
