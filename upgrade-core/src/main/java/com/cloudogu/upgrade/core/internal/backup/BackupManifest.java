@@ -112,26 +112,32 @@ public record BackupManifest(long size, String sha256, String from, String to, i
         }
     }
 
-    /** @param backup the backup file @return its manifest @throws UpgradeException if missing or unreadable */
+    /**
+     * @param backup the backup file
+     * @return its manifest
+     * @throws UpgradeException if the manifest is missing or unreadable, or a field is missing or garbled
+     *     (the message names the manifest and the field)
+     */
     public static BackupManifest readFor(Path backup) {
         Path file = pathFor(backup);
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
-            int count = Integer.parseInt(p.getProperty("files", "0"));
+            int count = smallNumber(p, "files", 0);
             List<FileEntry> files = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                String[] f = require(p, "file." + i).split(" ", 3);
+                String key = "file." + i;
+                String[] f = require(p, key).split(" ", 3);
                 if (f.length != 3) {
-                    throw new IllegalArgumentException("'file." + i + "' is not 'size sha256 path'");
+                    throw new IllegalArgumentException("field '" + key + "' is not 'size sha256 path'");
                 }
-                files.add(new FileEntry(f[2], Long.parseLong(f[0]), f[1]));
+                files.add(new FileEntry(f[2], parse(key, f[0]), f[1]));
             }
-            return new BackupManifest(Long.parseLong(p.getProperty("size")), require(p, "sha256"),
-                    require(p, "from"), require(p, "to"), Integer.parseInt(p.getProperty("sourceServerVersion", "0")),
+            return new BackupManifest(parse("size", require(p, "size")), require(p, "sha256"),
+                    require(p, "from"), require(p, "to"), smallNumber(p, "sourceServerVersion", 0),
                     p.getProperty("dumpToolVersion", ""), ClusterSettings.readFrom(p),
                     p.getProperty("format", FORMAT_PLAIN), files,
-                    Long.parseLong(p.getProperty("sourceClusterBytes", "0")), OldCluster.readFrom(p));
+                    number(p, "sourceClusterBytes", 0L), OldCluster.readFrom(p));
         } catch (IOException | RuntimeException e) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "The manifest " + file + " of backup " + backup
                     + " is missing or unreadable (" + e.getMessage() + "); the backup cannot be verified. Nothing was"
@@ -142,8 +148,36 @@ public record BackupManifest(long size, String sha256, String from, String to, i
     private static String require(Properties p, String key) {
         String v = p.getProperty(key);
         if (v == null) {
-            throw new IllegalArgumentException("no '" + key + "'");
+            throw new IllegalArgumentException("field '" + key + "' is missing");
         }
         return v;
+    }
+
+    /** An optional numeric field: absent means {@code absent}. */
+    private static long number(Properties p, String key, long absent) {
+        String v = p.getProperty(key);
+        return v == null ? absent : parse(key, v);
+    }
+
+    /** An optional {@code int} field (counts, server versions): absent means {@code absent}. */
+    private static int smallNumber(Properties p, String key, int absent) {
+        String v = p.getProperty(key);
+        try {
+            return v == null ? absent : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw notANumber(key, v, e);
+        }
+    }
+
+    private static long parse(String key, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw notANumber(key, value, e);
+        }
+    }
+
+    private static IllegalArgumentException notANumber(String key, String value, NumberFormatException e) {
+        return new IllegalArgumentException("field '" + key + "' is not a number: '" + value + "'", e);
     }
 }

@@ -74,14 +74,19 @@ public record DatabaseList(List<Entry> entries) {
             for (int i = 0; i < n; i++) {
                 String dir = p.getProperty("database." + i + ".directory");
                 if (dir == null || !dir.matches("db-[0-9]{4,}")) {
-                    throw new IOException("entry " + i + " has no valid directory");
+                    throw malformed(backup, "entry " + i + " has no valid directory", null);
                 }
-                entries.add(new Entry(java.util.Objects.requireNonNull(p.getProperty("database." + i + ".name")),
+                entries.add(new Entry(java.util.Objects.requireNonNull(p.getProperty("database." + i + ".name"),
+                        "entry " + i + " has no name"),
                         dir, Boolean.parseBoolean(p.getProperty("database." + i + ".create"))));
             }
             return new DatabaseList(List.copyOf(entries));
         } catch (RuntimeException e) {
-            throw new IOException(backup.resolve(FILE) + " is malformed: " + e.getMessage(), e);
+            throw malformed(backup, e.getMessage(), e);
         }
+    }
+
+    private static IOException malformed(Path backup, String why, Throwable cause) {
+        return new IOException(backup.resolve(FILE) + " is malformed: " + why, cause);
     }
 }

@@ -8,10 +8,8 @@ import com.cloudogu.upgrade.core.internal.layout.NewDataDirectory;
 import com.cloudogu.upgrade.core.internal.layout.OldClusterScan;
 import com.cloudogu.upgrade.core.internal.lock.PhaseLock;
 import com.cloudogu.upgrade.core.internal.restore.RestoreInterruptedException;
-import com.cloudogu.upgrade.core.internal.server.ClusterInitializer;
 import com.cloudogu.upgrade.core.internal.server.ClusterSettings;
 import com.cloudogu.upgrade.core.internal.server.DataDirectory;
-import com.cloudogu.upgrade.core.internal.server.PostgresInstallation;
 import com.cloudogu.upgrade.core.internal.server.ServerOwner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,10 +29,23 @@ public final class StartupPhase {
     static final String NAME = "startup";
 
     private final PhaseEnvironment env;
+    private final StartupRestore restore;
+    private final Initdb initdb;
 
     /** @param env the phase environment */
     public StartupPhase(PhaseEnvironment env) {
+        this(env, StartupRestore.of(env), Initdb.of(env));
+    }
+
+    /**
+     * @param env the phase environment
+     * @param restore restores the recorded backup
+     * @param initdb initializes a fresh cluster
+     */
+    StartupPhase(PhaseEnvironment env, StartupRestore restore, Initdb initdb) {
         this.env = env;
+        this.restore = restore;
+        this.initdb = initdb;
     }
 
     /** Runs the phase. */
@@ -46,7 +57,7 @@ public final class StartupPhase {
             UnfinishedRestore.refuseTarget(data, NAME);
             // Nothing pending. A run killed after its restore may have left its temporary server or
             // the old copies behind: cheap to check (a stat and a directory listing), so always do.
-            new RestoreProcedure(env).cleanUpAfterInterruption(data);
+            restore.cleanUpAfterInterruption(data);
             LOG.debug("startup: nothing pending");
             return;
         }
@@ -72,10 +83,9 @@ public final class StartupPhase {
      * start finishes.
      */
     private void restoreRecordingFailure() {
-        RestoreProcedure restore = new RestoreProcedure(env);
         ShutdownWatch shutdown = ShutdownWatch.install();
         try {
-            restore.verifyRecordedBackup().ifPresent(restore::run);
+            restore.restoreRecordedBackup();
         } catch (RuntimeException e) {
             if (RestoreInterruptedException.isCauseOf(e) || shutdown.signalled()) {
                 LOG.warn("the restore was interrupted, not failed: nothing is recorded, the next start restores again");
@@ -183,11 +193,9 @@ public final class StartupPhase {
                     + " upgrade that did not run. Start the old image on its cluster, or run the upgrade: pre-upgrade"
                     + " FROM TO in the old container, then post-upgrade. Nothing was changed.");
         }
-        NewDataDirectory.ensure(data.path(), env.owner());
-        PostgresInstallation installation = env.installation();
         ServerOwner owner = env.owner();
-        new ClusterInitializer(installation, env.runner(), owner)
-                .initialize(data, ClusterSettings.DEFAULT, owner.name(), env.state().get(StateKeys.PASSWORD));
+        NewDataDirectory.ensure(data.path(), owner);
+        initdb.initialize(data, ClusterSettings.DEFAULT, owner.name(), env.state().get(StateKeys.PASSWORD));
         // A fresh cluster of this image needs none of the repairs: count them as applied.
         for (Migration m : env.migrations()) {
             m.marker().ifPresent(k -> env.state().set(k, "true"));

@@ -23,6 +23,19 @@ public final class RestoreSpace {
     private RestoreSpace() {
     }
 
+    /**
+     * Usable bytes on the file system a path lies on. A seam: the decisions below are tested with
+     * made-up numbers instead of a full disk.
+     */
+    @FunctionalInterface
+    interface FreeSpace {
+        /** The file system's own figure, as the restore will meet it. */
+        FreeSpace FILE_STORE = p -> Files.getFileStore(p).getUsableSpace();
+
+        /** @param path an existing path @return bytes this process can still write there */
+        long usableBytes(Path path) throws IOException;
+    }
+
     /** A partial restore target is wiped before the next attempt: its space counts as free. */
     private static long reclaimable(Path dataDirectory) throws IOException {
         if (!Files.isRegularFile(dataDirectory.resolve(com.cloudogu.upgrade.core.internal.server.DataDirectory.RESTORE_TARGET_MARKER))) {
@@ -43,11 +56,15 @@ public final class RestoreSpace {
      * @param backupBytes size of the dump
      */
     public static void require(Path dataDirectory, long backupBytes) {
+        require(dataDirectory, backupBytes, FreeSpace.FILE_STORE);
+    }
+
+    static void require(Path dataDirectory, long backupBytes, FreeSpace space) {
         long needed = estimate(backupBytes);
         Path probe = Files.exists(dataDirectory) ? dataDirectory : dataDirectory.toAbsolutePath().getParent();
         long free;
         try {
-            free = Files.getFileStore(probe).getUsableSpace() + reclaimable(dataDirectory);
+            free = space.usableBytes(probe) + reclaimable(dataDirectory);
         } catch (IOException e) {
             throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot read the free space of " + probe + ": "
                     + e.getMessage(), e);
@@ -74,10 +91,14 @@ public final class RestoreSpace {
      * @throws UpgradeException ({@link ErrorCode#INSUFFICIENT_SPACE}) if it would not fit
      */
     public static void requireBeforeSwitch(Path volumePath, long backupBytes) {
+        requireBeforeSwitch(volumePath, backupBytes, FreeSpace.FILE_STORE);
+    }
+
+    static void requireBeforeSwitch(Path volumePath, long backupBytes, FreeSpace space) {
         long needed = estimate(backupBytes);
         long free;
         try {
-            free = Files.getFileStore(volumePath).getUsableSpace();
+            free = space.usableBytes(volumePath);
         } catch (IOException e) {
             throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot read the free space of " + volumePath + ": "
                     + e.getMessage(), e);
