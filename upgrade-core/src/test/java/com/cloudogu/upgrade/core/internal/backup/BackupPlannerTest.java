@@ -68,8 +68,10 @@ class BackupPlannerTest {
             UpgradeException e = catchThrowableOfType(() -> BackupPlanner.discover(loader), UpgradeException.class);
 
             assertThat(e.code()).isEqualTo(ErrorCode.MIGRATION_DISCOVERY);
-            assertThat(e.getMessage()).contains("A backup rule could not be loaded", "com.acme.MissingRule",
-                    "Remove or fix the plugin jar");
+            assertThat(e.getMessage()).contains("Backup rule discovery found 1 problem",
+                    "Backup rule provider com.acme.MissingRule (listed in META-INF/services/"
+                            + BackupRule.class.getName() + " of " + jar,
+                    "the class is not there");
         }
     }
 

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.internal.phase;
 
+import com.cloudogu.upgrade.core.internal.state.MemoryStateStore;
 import com.cloudogu.upgrade.core.UpgradeSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -3,6 +3,7 @@ package com.cloudogu.upgrade.core.internal.phase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.cloudogu.upgrade.core.internal.state.MemoryStateStore;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
 import java.util.Optional;
