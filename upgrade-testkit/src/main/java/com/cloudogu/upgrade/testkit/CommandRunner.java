@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Output goes to a temporary file rather than a pipe: {@code pg_ctl start} leaves a postmaster
  * behind, and nothing may ever block on a pipe that a long-lived child could hold open.
  */
-final class CommandRunner {
+public final class CommandRunner {
 
     /**
      * The outcome of one command.
@@ -25,7 +25,7 @@ final class CommandRunner {
      * @param output stdout and stderr, interleaved
      * @param duration how long it ran
      */
-    record Result(int exitCode, String output, Duration duration) {}
+    public record Result(int exitCode, String output, Duration duration) {}
 
     private CommandRunner() {}
 
@@ -48,6 +48,21 @@ final class CommandRunner {
 
     /** Like {@link #runChecked} but returns non-zero exit codes instead of throwing. */
     static Result run(String description, List<String> command, Path workingDirectory, Duration timeout) {
+        return run(description, command, workingDirectory, java.util.Map.of(), timeout);
+    }
+
+    /**
+     * Like {@link #run(String, List, Path, Duration)} with extra environment variables.
+     *
+     * @param description what the command does, for messages
+     * @param command the full command
+     * @param workingDirectory where it runs
+     * @param environment added after the inherited {@code PG*} variables are removed
+     * @param timeout how long to wait before killing it
+     * @return the result, whatever the exit code
+     */
+    public static Result run(String description, List<String> command, Path workingDirectory,
+                             java.util.Map<String, String> environment, Duration timeout) {
         long started = System.nanoTime();
         Path output = null;
         try {
@@ -59,6 +74,7 @@ final class CommandRunner {
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             // Inherited PGPORT, PGDATA, PGHOST... would silently redirect the tools to another server.
             builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
+            builder.environment().putAll(environment);
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Unix mode bits as {@link PosixFilePermission} sets, and directories every user can traverse. */
-final class FilePermissions {
+public final class FilePermissions {
 
     private static final PosixFilePermission[] BITS = {
         PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
@@ -35,7 +35,7 @@ final class FilePermissions {
      * able to traverse everything below the shared cache. Directories that already exist keep their
      * mode.
      */
-    static void createReadableDirectories(Path dir) throws IOException {
+    public static void createReadableDirectories(Path dir) throws IOException {
         List<Path> missing = new ArrayList<>();
         for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
             missing.add(0, p);

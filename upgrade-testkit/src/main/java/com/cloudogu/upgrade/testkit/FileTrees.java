@@ -8,12 +8,16 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Recursive deletion that never follows symbolic links out of the tree. */
-final class FileTrees {
+/** Recursive deletion that never follows symbolic links out of the tree; the testkit's one way to delete a tree. */
+public final class FileTrees {
 
     private FileTrees() {}
 
-    static void deleteRecursively(Path root) throws IOException {
+    /**
+     * @param root a file or directory; nothing happens if it does not exist
+     * @throws IOException if something in it cannot be deleted
+     */
+    public static void deleteRecursively(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.testkit.install;
 
+import com.cloudogu.upgrade.testkit.FileTrees;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import java.io.IOException;
@@ -107,7 +108,7 @@ final class DebianPackageInstaller {
             throw new UpgradeException(ErrorCode.SERVER, "postgres from Debian " + suite + " reports '" + versionLine
                     + "', expected major " + major);
         }
-        FileTreeDeletion.delete(work); // the .debs and index: 40-60 MB nobody needs again
+        FileTrees.deleteRecursively(work); // the .debs and index: 40-60 MB nobody needs again
 
         Map<String, String> manifest = new LinkedHashMap<>();
         manifest.put("major", Integer.toString(major));
@@ -137,9 +138,9 @@ final class DebianPackageInstaller {
                 Files.delete(jit);
             }
         }
-        FileTreeDeletion.delete(lib.resolve("bitcode"));
-        FileTreeDeletion.delete(root.resolve("usr/share/doc"));
-        FileTreeDeletion.delete(root.resolve("usr/share/man"));
+        FileTrees.deleteRecursively(lib.resolve("bitcode"));
+        FileTrees.deleteRecursively(root.resolve("usr/share/doc"));
+        FileTrees.deleteRecursively(root.resolve("usr/share/man"));
     }
 
     /**

@@ -1,15 +1,15 @@
 package com.cloudogu.upgrade.testkit.install;
 
+import com.cloudogu.upgrade.testkit.FilePermissions;
+import com.cloudogu.upgrade.testkit.FileTrees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +86,7 @@ final class InstallationCache {
                     }
                     publish(key, home);
                 } catch (IOException | RuntimeException | Error e) {
-                    FileTreeDeletion.delete(home);
+                    FileTrees.deleteRecursively(home);
                     throw e;
                 }
                 return home.toRealPath();
@@ -116,23 +116,11 @@ final class InstallationCache {
         }
         for (Path entry : dead) {
             LOG.info("Removing unfinished installation {}", entry);
-            FileTreeDeletion.delete(entry);
+            FileTrees.deleteRecursively(entry);
         }
     }
 
     static void createReadableDirectories(Path dir) throws IOException {
-        List<Path> missing = new ArrayList<>();
-        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
-            missing.add(0, p);
-        }
-        for (Path p : missing) {
-            try {
-                Files.createDirectory(p);
-                // The server user must traverse the cache; root's umask may be stricter.
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-            } catch (FileAlreadyExistsException raced) {
-                // Another thread or JVM created it first.
-            }
-        }
+        FilePermissions.createReadableDirectories(dir);
     }
 }

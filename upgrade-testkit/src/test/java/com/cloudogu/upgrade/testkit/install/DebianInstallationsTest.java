@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.testkit.install;
 
+import com.cloudogu.upgrade.testkit.FileTrees;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +35,7 @@ class DebianInstallationsTest {
 
     @AfterAll
     static void deleteWorkDirectory() throws IOException {
-        FileTreeDeletion.delete(work);
+        FileTrees.deleteRecursively(work);
     }
 
     // An empty suite means get(major): for 15 that is the host's postgresql-15 on CI, so the

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.testkit.install;
 
+import com.cloudogu.upgrade.testkit.FileTrees;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
@@ -28,7 +29,7 @@ class ZonkyOldSideTest {
 
     @AfterEach
     void deleteWorkDirectory() throws IOException {
-        FileTreeDeletion.delete(work);
+        FileTrees.deleteRecursively(work);
     }
 
     @ParameterizedTest(name = "zonky {0} -> Debian {1}")

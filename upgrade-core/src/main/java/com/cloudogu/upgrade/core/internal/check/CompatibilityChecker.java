@@ -2,8 +2,6 @@ package com.cloudogu.upgrade.core.internal.check;
 
 import com.cloudogu.upgrade.core.CheckReport;
 import com.cloudogu.upgrade.api.DoguVersion;
-import com.cloudogu.upgrade.api.ErrorCode;
-import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
 import com.cloudogu.upgrade.core.internal.server.ClientTools;
 import java.util.ArrayList;

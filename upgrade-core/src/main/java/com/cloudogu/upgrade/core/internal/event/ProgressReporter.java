@@ -3,7 +3,6 @@ package com.cloudogu.upgrade.core.internal.event;
 import com.cloudogu.upgrade.api.event.UpgradeEvent;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
