@@ -1,0 +1,87 @@
+package com.cloudogu.upgrade.core.internal.pgupgrade;
+
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import java.util.Optional;
+
+/**
+ * Which pg_upgrade mode runs, and why, from what was asked and what is true on the volume. In
+ * {@code auto}: clone where the file system reflinks (constant time, the old cluster stays a
+ * rollback); else copy where the volume takes a second copy of the relation data (the old cluster
+ * stays a rollback); else link, but only when a rollback exists elsewhere (the pre-upgrade dump),
+ * because after the new cluster's first start the old one cannot come back.
+ *
+ * @param mode the mode that runs
+ * @param reason one sentence for the log, {@code plan} and {@code status}
+ */
+public record ModeChoice(PgUpgradeMode mode, String reason) {
+
+    /** What the choice depends on. */
+    public record Facts(boolean cloneWorks, long freeBytes, long relationBytes, boolean dumpAvailable) {
+    }
+
+    /** Space kept free beyond the copy: catalogs, WAL of the new cluster's first start, the logs. */
+    public static final long MARGIN = 256L * 1024 * 1024;
+
+    /**
+     * @param requested the mode asked for, empty for {@code auto}
+     * @param facts what is true on the volume
+     * @return the mode and why
+     * @throws UpgradeException ({@code DU-SPACE} or {@code DU-USAGE}) when the requested mode cannot
+     *     run safely, naming what to do
+     */
+    public static ModeChoice choose(Optional<PgUpgradeMode> requested, Facts facts) {
+        long copyNeeds = facts.relationBytes() + MARGIN;
+        if (requested.isPresent()) {
+            PgUpgradeMode mode = requested.get();
+            switch (mode) {
+                case CLONE -> {
+                    if (!facts.cloneWorks()) {
+                        throw new UpgradeException(ErrorCode.USAGE, "pg_upgrade mode clone was asked for, but the"
+                                + " volume's file system cannot clone files (pg_upgrade --check --clone refused)."
+                                + " Use --pg-upgrade-mode auto, copy or link.");
+                    }
+                    return new ModeChoice(mode, "clone was asked for and the file system clones files");
+                }
+                case COPY -> {
+                    if (facts.freeBytes() < copyNeeds) {
+                        throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "pg_upgrade mode copy needs "
+                                + mib(copyNeeds) + " free on the volume, " + mib(facts.freeBytes()) + " are free."
+                                + " Free space, or use --pg-upgrade-mode link with a pre-upgrade dump.");
+                    }
+                    return new ModeChoice(mode, "copy was asked for and the volume has room for a second copy");
+                }
+                default -> {
+                    if (!facts.dumpAvailable()) {
+                        throw new UpgradeException(ErrorCode.USAGE, "pg_upgrade mode link leaves no way back once the"
+                                + " new cluster has started, and no pre-upgrade dump exists as a rollback. Run"
+                                + " pre-upgrade with a dump, or use --pg-upgrade-mode copy or clone.");
+                    }
+                    return new ModeChoice(mode, "link was asked for; the pre-upgrade dump is the rollback");
+                }
+            }
+        }
+        if (facts.cloneWorks()) {
+            return new ModeChoice(PgUpgradeMode.CLONE, "the file system clones files: constant time, and the old"
+                    + " cluster stays as it was");
+        }
+        if (facts.freeBytes() >= copyNeeds) {
+            return new ModeChoice(PgUpgradeMode.COPY, "no file cloning here; the volume has room for a second copy"
+                    + " of the data (" + mib(copyNeeds) + " needed, " + mib(facts.freeBytes()) + " free), so the old"
+                    + " cluster stays as it was");
+        }
+        if (facts.dumpAvailable()) {
+            return new ModeChoice(PgUpgradeMode.LINK, "no file cloning and no room for a copy (" + mib(copyNeeds)
+                    + " needed, " + mib(facts.freeBytes()) + " free); linking, with the pre-upgrade dump as the"
+                    + " rollback");
+        }
+        throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "pg_upgrade cannot run safely: the file system"
+                + " cannot clone files, copy mode needs " + mib(copyNeeds) + " and " + mib(facts.freeBytes())
+                + " are free, and link mode needs a pre-upgrade dump as its rollback. Free space, or use"
+                + " --upgrade-method dump.");
+    }
+
+    private static String mib(long bytes) {
+        return (bytes / (1024 * 1024)) + " MiB";
+    }
+}
