@@ -97,6 +97,38 @@ class PgUpgradeRunTest {
         assertThat(oldData.path().resolve("global/pg_control")).isRegularFile();
     }
 
+    @Test
+    void aKilledOldClusterIsRecoveredWithTheCarriedOverServerBeforePgUpgrade() throws Exception {
+        Path volume = volume();
+        PostgresInstallation oldInstall = installation(15);
+        DataDirectory oldData = new DataDirectory(volume.resolve("15/docker"));
+        ClusterSettings settings = new ClusterSettings("UTF8", "C.UTF-8", "C.UTF-8", false);
+        new ClusterInitializer(oldInstall, runner, owner).initialize(oldData, settings, SUPERUSER, Optional.empty());
+        TemporaryServer old = TemporaryServer.start(oldInstall, oldData, owner, SUPERUSER, runner, Duration.ofMinutes(1));
+        try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE kept AS SELECT g FROM generate_series(1, 1000) g");
+        }
+        long postmaster = Long.parseLong(Files.readAllLines(oldData.path().resolve("postmaster.pid")).get(0).strip());
+        ProcessHandle.of(postmaster).orElseThrow().destroyForcibly();
+        ProcessHandle.of(postmaster).ifPresent(p -> p.onExit().join());
+        Path copy = volume.resolve(".pg-upgrade/old-15");
+        Files.createDirectories(copy.getParent());
+        new InstallationCopy(runner).copy(OldInstallation.of(oldInstall, runner), copy);
+        OldClusterShutdown shutdown = new OldClusterShutdown(InstallationProbe.of(copy, runner), runner, owner);
+        assertThat(shutdown.state(oldData.path())).isEqualTo("in production");
+
+        shutdown.ensureCleanlyShutDown(oldData.path(), volume.resolve(".pg-upgrade/recovery"));
+
+        assertThat(shutdown.state(oldData.path())).isEqualTo(OldClusterShutdown.SHUT_DOWN);
+        assertThat(oldData.path().resolve("postmaster.pid")).doesNotExist();
+        try (TemporaryServer again = TemporaryServer.start(oldInstall, oldData, owner, SUPERUSER, runner,
+                Duration.ofMinutes(1)); Connection c = again.connect("postgres"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM kept")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1000);
+        }
+    }
+
     /** A fresh directory the postgres user can enter, as the dogu's volume is. */
     private static Path volume() throws Exception {
         Path v = Files.createTempDirectory("pgupgrade-volume", PosixFilePermissions.asFileAttribute(

@@ -1,5 +1,7 @@
 package com.cloudogu.upgrade.core.internal.check;
 
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.core.CheckReport;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
