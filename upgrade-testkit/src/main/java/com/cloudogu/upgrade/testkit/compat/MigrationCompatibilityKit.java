@@ -308,7 +308,7 @@ public abstract class MigrationCompatibilityKit {
         if (marker.isPresent()) {
             String key = marker.get();
             Optional<String> problem = MigrationRules.markerProblem(marker);
-            assertTrue(problem.isEmpty(), () -> type.getName() + " has a bad " + problem.orElse("")
+            assertTrue(problem.isEmpty(), () -> type.getName() + ": " + problem.orElse("")
                     + ". The engine refuses it.");
             assertEquals(marker, migration().marker(), () -> type.getName() + ".marker() must return the same key"
                     + " on every instance");

@@ -129,7 +129,7 @@ class MigrationCompatibilityKitTest {
                 return Optional.of("local_state");
             }
         });
-        assertThatThrownBy(kit::checkDiscoverable).hasMessageContaining("uses the dogu's own state key 'local_state'");
+        assertThatThrownBy(kit::checkDiscoverable).hasMessageContaining("marker 'local_state' is reserved for the dogu's own state");
 
         kit = new Kit(NoConnectionMigration::new);
         assertThatThrownBy(kit::checkDiscoverable)

@@ -117,8 +117,7 @@ public final class MigrationRegistry {
         }
         Optional<String> markerProblem = MigrationRules.markerProblem(marker);
         if (markerProblem.isPresent()) {
-            problems.add(what + " (id " + id + ") has a bad " + markerProblem.get()
-                    + ". Change the marker the class returns.");
+            problems.add(what + " (id " + id + "): " + markerProblem.get() + ". Change the marker the class returns.");
             return Optional.empty();
         }
         int order;
