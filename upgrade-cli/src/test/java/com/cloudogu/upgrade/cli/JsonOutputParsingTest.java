@@ -98,10 +98,10 @@ class JsonOutputParsingTest {
         JsonLinesEventWriter writer = JsonLinesEventWriter.open(file);
         Instant at = Instant.parse("2026-11-25T10:15:30.123456Z");
         List<UpgradeEvent> events = List.of(
-                new UpgradeEvent(Type.PHASE_STARTED, "post-upgrade", at, Duration.ZERO, "", -1, -1),
-                new UpgradeEvent(Type.PROGRESS, "restore", at, Duration.ofSeconds(5), "10.0 MiB", 10485760, 20971520),
-                new UpgradeEvent(Type.MIGRATION_FAILED, "02-" + AWKWARD, at, Duration.ofMillis(7), AWKWARD, -1, -1),
-                new UpgradeEvent(Type.PHASE_FAILED, "post-upgrade", at, Duration.ofMillis(1234), "failed", -1, -1));
+                UpgradeEvent.of(Type.PHASE_STARTED, "post-upgrade", Duration.ZERO, "").stampedAt(at),
+                UpgradeEvent.progress("restore", Duration.ofSeconds(5), "10.0 MiB", 10485760, 20971520).stampedAt(at),
+                UpgradeEvent.of(Type.MIGRATION_FAILED, "02-" + AWKWARD, Duration.ofMillis(7), AWKWARD).stampedAt(at),
+                UpgradeEvent.of(Type.PHASE_FAILED, "post-upgrade", Duration.ofMillis(1234), "failed").stampedAt(at));
         events.forEach(writer::onEvent);
 
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
