@@ -5,7 +5,6 @@ import com.cloudogu.upgrade.api.event.UpgradeEvent;
 import com.cloudogu.upgrade.api.migration.DatabaseServer;
 import com.cloudogu.upgrade.api.migration.Migration;
 import com.cloudogu.upgrade.api.migration.MigrationContext;
-import com.cloudogu.upgrade.api.migration.PendingRestore;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
 import com.cloudogu.upgrade.core.internal.phase.MigrationRunner;
@@ -96,11 +95,6 @@ final class MigrationHarness implements MigrationContext {
     @Override
     public DatabaseServer server() {
         return server;
-    }
-
-    @Override
-    public Optional<PendingRestore> pendingRestore() {
-        return Optional.empty();
     }
 
     @Override
