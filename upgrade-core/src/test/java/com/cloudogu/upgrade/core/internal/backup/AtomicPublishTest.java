@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,7 +88,7 @@ class AtomicPublishTest {
         publish.publish(new BackupManifest(content.length(), content, "14.19-1", "17.6-0", 141900, "17.6",
                 ClusterSettings.DEFAULT, BackupManifest.FORMAT_PARALLEL,
                 List.of(new BackupManifest.FileEntry("globals.sql", content.length(), content)), 0,
-                java.util.Optional.empty()));
+                Optional.empty()));
     }
 
     private static BackupManifest manifest(long size) {

@@ -2,11 +2,13 @@ package com.cloudogu.upgrade.core.internal.phase;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
@@ -93,14 +95,14 @@ class RestoreStepTest {
         step.run(backup(), server, recording);
 
         verify(format).restore(BACKUP, manifest, server);
-        verify(statement, org.mockito.Mockito.times(2)).execute("ANALYZE");
+        verify(statement, times(2)).execute("ANALYZE");
         assertThat(pathWhenPromoted).as("promoted while the restore is still pending").containsExactly(
                 Optional.of(BACKUP.toString()));
         assertThat(pathWhenCleared).containsExactly(Optional.empty());
         assertThat(events).extracting(UpgradeEvent::type, UpgradeEvent::subject).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(UpgradeEvent.Type.MIGRATION_STARTED, "01-restore"),
-                org.assertj.core.groups.Tuple.tuple(UpgradeEvent.Type.STEP, "migration"),
-                org.assertj.core.groups.Tuple.tuple(UpgradeEvent.Type.MIGRATION_FINISHED, "01-restore"));
+                tuple(UpgradeEvent.Type.MIGRATION_STARTED, "01-restore"),
+                tuple(UpgradeEvent.Type.STEP, "migration"),
+                tuple(UpgradeEvent.Type.MIGRATION_FINISHED, "01-restore"));
         assertThat(events.get(0).message()).isEqualTo(RestoreStep.DESCRIPTION);
         assertThat(events.get(1).message()).startsWith("statistics refreshed in every database in ");
     }
