@@ -77,7 +77,7 @@ class BuiltinMigrationsOnEveryMajorTest {
     void builtInMigrationsAreRegisteredInOrder() {
         List<String> ids = ServiceLoader.load(Migration.class).stream().map(p -> p.get().id()).sorted().toList();
 
-        assertThat(ids).containsExactly("01-restore", IDS.get(0), IDS.get(1), IDS.get(2), IDS.get(3));
+        assertThat(ids).as("the restore is an engine step, no migration").containsExactlyElementsOf(IDS);
     }
 
     @Test

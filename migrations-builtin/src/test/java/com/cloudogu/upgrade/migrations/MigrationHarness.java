@@ -81,11 +81,6 @@ final class MigrationHarness implements MigrationContext {
     }
 
     @Override
-    public Optional<com.cloudogu.upgrade.api.migration.PendingRestore> pendingRestore() {
-        return Optional.empty();
-    }
-
-    @Override
     public void report(String message) {
         context.report(message);
     }

@@ -53,7 +53,7 @@ class JsonLinesEventWriterTest {
         Path file = dir.resolve("events.jsonl");
         JsonLinesEventWriter writer = JsonLinesEventWriter.open(file);
         writer.onEvent(UpgradeEvent.of(Type.PHASE_STARTED, "post-upgrade", Duration.ZERO, ""));
-        writer.onEvent(UpgradeEvent.of(Type.MIGRATION_SKIPPED, "01-restore", Duration.ZERO, "does not apply"));
+        writer.onEvent(UpgradeEvent.of(Type.MIGRATION_SKIPPED, "04-update-extensions", Duration.ZERO, "does not apply"));
         writer.onEvent(UpgradeEvent.of(Type.PHASE_FINISHED, "post-upgrade", Duration.ofMillis(20), ""));
         writer.onEvent(UpgradeEvent.of(Type.STEP, "after", Duration.ZERO, ""));
 

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * How pre-upgrade writes the full backup. The restore never consults this setting: it follows the
- * {@code format} recorded in the backup's manifest, so it always knows what it is restoring.
+ * {@code format} recorded in the backup's manifest ({@link #manifestFormat()}), so it always knows what
+ * it is restoring.
  */
 @Api(status = Api.Status.STABLE, since = "0.2")
 public enum BackupStrategy {
@@ -52,24 +53,6 @@ public enum BackupStrategy {
         throw new UpgradeException(ErrorCode.USAGE, "Unknown backup strategy '" + value + "': use 'plain' (one"
                 + " pg_dumpall file, the default) or 'parallel' (pg_dump/pg_restore with several jobs).");
     }
-
-    /**
-     * @param format the {@code format} value of a manifest
-     * @return the strategy that wrote it
-     * @throws UpgradeException with {@link ErrorCode#RESTORE_FAILED} if the format is unknown
-     */
-    public static BackupStrategy ofManifestFormat(String format) {
-        for (BackupStrategy s : values()) {
-            if (s.manifestFormat.equals(format)) {
-                return s;
-            }
-        }
-        throw new UpgradeException(ErrorCode.RESTORE_FAILED, "The backup manifest has format '" + format
-                + "', which this dogu-upgrade does not know (it knows " + FORMATS + "); it was probably written by a"
-                + " newer version. Nothing was changed.");
-    }
-
-    private static final String FORMATS = BackupManifest.FORMAT_PLAIN + ", " + BackupManifest.FORMAT_PARALLEL;
 
     /** @param requested jobs setting, 0 or less for "one per CPU" @return the number of jobs to use */
     public static int jobs(int requested) {

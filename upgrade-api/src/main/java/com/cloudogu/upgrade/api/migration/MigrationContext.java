@@ -31,9 +31,6 @@ public interface MigrationContext {
     /** @return the temporary server the migration runs against */
     DatabaseServer server();
 
-    /** @return the backup waiting to be restored into this cluster, if any */
-    Optional<PendingRestore> pendingRestore();
-
     /**
      * Reports a step of the migration to listeners and the log.
      *

@@ -32,7 +32,7 @@ class PluginIT {
     private static final String PLUGIN_ID = "04-grant-monitoring-role";
     private static final String PLUGIN_MARKER = "monitoring_role_granted";
     private static final String PLUGIN_JAR = "monitoring-role-plugin-1.0.0.jar";
-    private static final List<String> RUN_ORDER = List.of("01-restore", "02-restrict-stat-visibility",
+    private static final List<String> RUN_ORDER = List.of("02-restrict-stat-visibility",
             "03-migrate-constraints-on-partitioned-tables", PLUGIN_ID, "04-update-extensions",
             "05-refresh-collation-versions");
     private static final List<String> BUILT_IN_MARKERS = List.of("restricted_stat_visibility",

@@ -42,7 +42,8 @@ class UpgradeScenariosIT {
             dogu.stopServer();
 
             CliProcess.Result post = dogu.cli("14.15.0").run("post-upgrade", "14.10-1", "14.15-1").ok();
-            assertThat(post.stderr()).contains("temporary PostgreSQL 14.15 server", "no TCP", "migration 01-restore skipped");
+            assertThat(post.stderr()).contains("temporary PostgreSQL 14.15 server", "no TCP")
+                    .as("the restore is an engine step: without a backup it is not mentioned").doesNotContain("01-restore");
             assertThat(dogu.state().get(StateKeys.LOCAL_STATE)).isEmpty();
             assertThat(dogu.pgdata("14.15.0")).as("a minor upgrade keeps PGDATA").isEqualTo(dogu.pgdata("14.10.0"));
             assertThat(dogu.pgdata("14.15.0").resolve("postmaster.pid")).doesNotExist();

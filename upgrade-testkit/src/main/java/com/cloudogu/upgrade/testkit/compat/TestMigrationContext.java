@@ -4,7 +4,6 @@ import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.migration.DatabaseServer;
 import com.cloudogu.upgrade.api.migration.MigrationContext;
 import com.cloudogu.upgrade.api.migration.MigrationRules;
-import com.cloudogu.upgrade.api.migration.PendingRestore;
 import com.cloudogu.upgrade.api.state.StateStore;
 import java.util.List;
 import java.util.Objects;
@@ -67,11 +66,6 @@ public final class TestMigrationContext implements MigrationContext {
     @Override
     public DatabaseServer server() {
         return server;
-    }
-
-    @Override
-    public Optional<PendingRestore> pendingRestore() {
-        return Optional.empty();
     }
 
     @Override

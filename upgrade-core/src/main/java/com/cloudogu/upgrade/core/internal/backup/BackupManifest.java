@@ -1,6 +1,5 @@
 package com.cloudogu.upgrade.core.internal.backup;
 
-import com.cloudogu.upgrade.core.BackupStrategy;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.core.internal.layout.OldCluster;
@@ -72,11 +71,6 @@ public record BackupManifest(long size, String sha256, String from, String to, i
      * @param sha256 hex SHA-256
      */
     public record FileEntry(String path, long size, String sha256) {
-    }
-
-    /** @return the strategy that wrote the backup, which decides how it is verified and restored */
-    public BackupStrategy strategy() {
-        return BackupStrategy.ofManifestFormat(format);
     }
 
     /** @param backup the backup file @return the manifest's path */

@@ -1,12 +1,10 @@
 package com.cloudogu.upgrade.core.internal.backup;
 
-import com.cloudogu.upgrade.core.internal.io.Durable;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
 import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
 import com.cloudogu.upgrade.core.internal.event.ProgressReporter;
-import com.cloudogu.upgrade.core.internal.layout.OldCluster;
 import com.cloudogu.upgrade.core.internal.process.Command;
 import com.cloudogu.upgrade.core.internal.process.ProcessResult;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
@@ -16,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,10 +40,10 @@ import org.slf4j.LoggerFactory;
 public final class ParallelClusterDumper {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParallelClusterDumper.class);
-    /** Suffix of a parallel backup directory. */
-    public static final String SUFFIX = ".d";
+    /** Names of published parallel backups (directories) in the backup directory. */
+    public static final String GLOB = "cluster-*.d";
 
-    private final Path backupDirectory;
+    private final BackupDirectory directory;
     private final ClientTools tools;
     private final ProcessRunner runner;
     private final ServerOwner owner;
@@ -55,16 +51,16 @@ public final class ParallelClusterDumper {
     private final int jobs;
 
     /**
-     * @param backupDirectory where backups go
+     * @param directory where backups go
      * @param tools client programs ({@code pg_dumpall}, {@code pg_dump}, {@code psql})
      * @param runner runs them
      * @param owner the database OS user, owner of the backup
      * @param listener receives progress
      * @param jobs {@code pg_dump} jobs per database (at least 1)
      */
-    public ParallelClusterDumper(Path backupDirectory, ClientTools tools, ProcessRunner runner, ServerOwner owner,
+    public ParallelClusterDumper(BackupDirectory directory, ClientTools tools, ProcessRunner runner, ServerOwner owner,
                                  UpgradeListener listener, int jobs) {
-        this.backupDirectory = backupDirectory;
+        this.directory = directory;
         this.tools = tools;
         this.runner = runner;
         this.owner = owner;
@@ -73,18 +69,16 @@ public final class ParallelClusterDumper {
     }
 
     /**
-     * @param facts size and settings of the running cluster
-     * @param from version upgraded from (names the directory)
-     * @param to version upgraded to
-     * @param old where the dumped cluster lives on the volume, recorded in the manifest
+     * @param request what to dump and what to record about it
      * @return the finished, verified backup directory
      */
-    public Path dump(RunningCluster.Facts facts, String from, String to, Optional<OldCluster> old) {
-        ClusterDumper directory = new ClusterDumper(backupDirectory, tools, runner, owner, listener);
-        directory.prepareDirectory();
-        directory.checkSpace(facts.sizeBytes());
-        Path target = backupDirectory.resolve("cluster-" + from + SUFFIX);
-        Path partial = backupDirectory.resolve(target.getFileName() + "." + ClusterDumper.attemptId() + ".partial");
+    public Path dump(DumpRequest request) {
+        RunningCluster.Facts facts = request.facts();
+        directory.prepare();
+        directory.requireSpace(facts.sizeBytes());
+        AtomicPublish publish = new AtomicPublish(directory.path().resolve("cluster-" + request.from() + ".d"), owner);
+        Path target = publish.target();
+        Path partial = publish.partial();
         String toolVersion = tools.version("pg_dump");
         long t0 = System.nanoTime();
         try {
@@ -95,16 +89,16 @@ public final class ParallelClusterDumper {
             try (ProgressReporter progress = new ProgressReporter("dump", () -> BackupFiles.size(partial),
                     facts.sizeBytes(), listener, Duration.ofSeconds(5))) {
                 run(Command.of(tools.path("pg_dumpall").toString(), "-w", "--globals-only", "-f",
-                        partial.resolve(DatabaseList.GLOBALS).toString()), "pg_dumpall --globals-only", partial);
-                ClusterDumper.requireTrailer(partial.resolve(DatabaseList.GLOBALS));
+                        partial.resolve(DatabaseList.GLOBALS).toString()), "pg_dumpall --globals-only");
+                DumpallTrailer.require(partial.resolve(DatabaseList.GLOBALS));
                 DatabaseList list = DatabaseList.of(databases.stream().map(Database::name).toList());
                 Map<String, Long> sizes = new HashMap<>();
                 databases.forEach(d -> sizes.put(d.name(), d.size()));
                 DatabaseLanes.run(list.entries(), jobs, db -> sizes.get(db.name()), db -> {
                     long d0 = System.nanoTime();
                     run(Command.of(tools.path("pg_dump").toString(), "-w", "--format=directory", "--jobs=" + jobs,
-                            "--compress=0", "--file=" + partial.resolve(db.directory()), connectionString(db.name())),
-                            "pg_dump of database '" + db.name() + "'", partial);
+                            "--compress=0", "--file=" + partial.resolve(db.directory()),
+                            ClientTools.connectionString(db.name())), "pg_dump of database '" + db.name() + "'");
                     LOG.info("dumped database {} in {} ms", db.name(), (System.nanoTime() - d0) / 1_000_000);
                 });
                 list.write(partial.resolve(DatabaseList.FILE));
@@ -114,31 +108,20 @@ public final class ParallelClusterDumper {
             List<BackupManifest.FileEntry> files = FileDigests.measure(partial, paths, jobs, true);
             restrict(partial);
             long size = files.stream().mapToLong(BackupManifest.FileEntry::size).sum();
-            String listSha = FileDigests.listDigest(files);
-            Path manifestPartial = backupDirectory.resolve(target.getFileName() + ".manifest." + ClusterDumper.attemptId()
-                    + ".partial");
-            new BackupManifest(size, listSha, from, to, facts.serverVersionNum(), toolVersion, facts.settings(),
-                    BackupManifest.FORMAT_PARALLEL, files, facts.sizeBytes(), old).write(manifestPartial);
-            Files.setPosixFilePermissions(manifestPartial, PosixFilePermissions.fromString("rw-------"));
-            owner.chown(manifestPartial);
-            Durable.syncFile(manifestPartial);
-            Durable.syncDirectory(partial);
-            replace(partial, target);
-            Files.move(manifestPartial, BackupManifest.pathFor(target), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-            Durable.syncDirectory(backupDirectory);
-            Checkpoints.reach("pre-upgrade.backup-renamed");
+            publish.publish(new BackupManifest(size, FileDigests.listDigest(files), request.from(), request.to(),
+                    facts.serverVersionNum(), toolVersion, facts.settings(), BackupManifest.FORMAT_PARALLEL, files,
+                    facts.sizeBytes(), request.old()));
             double seconds = (System.nanoTime() - t0) / 1e9;
             LOG.info("backup {} written: {} databases, {} files, {}, {} s ({}/s, {} jobs)", target, databases.size(),
                     files.size(), ProgressReporter.mib(size), String.format(Locale.ROOT, "%.1f", seconds),
                     ProgressReporter.mib((long) (size / Math.max(seconds, 0.001))), jobs);
             return target;
         } catch (IOException e) {
-            deleteQuietly(partial);
+            publish.discard();
             throw new UpgradeException(ErrorCode.BACKUP_FAILED, "Cannot finish the backup " + target + ": " + e
                     + ". The old cluster is untouched; run pre-upgrade again.", e);
         } catch (RuntimeException e) {
-            deleteQuietly(partial);
+            publish.discard();
             throw e;
         }
     }
@@ -170,17 +153,12 @@ public final class ParallelClusterDumper {
         return databases;
     }
 
-    /** @param database a database name @return a libpq connection string naming it, so no name is misread as one */
-    public static String connectionString(String database) {
-        return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
-    }
-
-    private void run(Command.Builder command, String what, Path partial) {
+    private void run(Command.Builder command, String what) {
         ProcessResult result = runner.run(command.runAs(owner.name()).timeout(Duration.ofHours(24)).build());
         if (!result.succeeded()) {
-            if (result.stderrTail().contains("No space left on device")) {
+            if (result.ranOutOfSpace()) {
                 throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "The backup ran out of space in "
-                        + backupDirectory + " during " + what + ". Free space there and run pre-upgrade again; the old"
+                        + directory.path() + " during " + what + ". Free space there and run pre-upgrade again; the old"
                         + " cluster is untouched.");
             }
             throw new UpgradeException(ErrorCode.BACKUP_FAILED, what + " failed with exit code " + result.exitCode()
@@ -196,27 +174,6 @@ public final class ParallelClusterDumper {
                         Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "rwx------" : "rw-------"));
                 owner.chown(p);
             }
-        }
-    }
-
-    /** Puts the finished directory in place of an older backup of the same name (a rerun of pre-upgrade). */
-    private static void replace(Path partial, Path target) throws IOException {
-        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-            Path old = target.resolveSibling(target.getFileName() + ".old.partial");
-            BackupFiles.deleteTree(old);
-            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            BackupFiles.deleteTree(old);
-        } else {
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-        }
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            BackupFiles.deleteTree(p);
-        } catch (IOException ignored) {
-            // the next run removes *.partial anyway
         }
     }
 }

@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.internal.phase;
 
+import com.cloudogu.upgrade.core.BackupStrategy;
 import com.cloudogu.upgrade.core.UpgradeSettings;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
@@ -9,6 +10,8 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.internal.backup.BackupPlanner;
 import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
+import com.cloudogu.upgrade.core.internal.format.BackupFormats;
+import com.cloudogu.upgrade.core.internal.format.FormatTools;
 import com.cloudogu.upgrade.core.internal.process.Executables;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
 import com.cloudogu.upgrade.core.internal.server.ClientTools;
@@ -36,6 +39,7 @@ public final class PhaseEnvironment {
     private final Supplier<List<Migration>> migrations;
     private final Supplier<BackupPlanner> planner;
     private final Executables executables;
+    private final Supplier<BackupFormats> backupFormats;
 
     /**
      * @param settings paths and timeouts
@@ -54,6 +58,8 @@ public final class PhaseEnvironment {
         this.migrations = memoize(migrations);
         this.planner = memoize(planner);
         this.executables = new Executables(settings.path());
+        this.backupFormats = memoize(() -> new BackupFormats(new FormatTools(settings.backupDirectory(), clientTools(),
+                runner, owner(), events, BackupStrategy.jobs(settings.jobs()))));
     }
 
     /**
@@ -103,6 +109,14 @@ public final class PhaseEnvironment {
     /** @return the backup planner */
     public BackupPlanner planner() {
         return planner.get();
+    }
+
+    /**
+     * @return the backup formats, built on first use (they need the owner, a state read that the no-op
+     *     paths do without)
+     */
+    public Supplier<BackupFormats> backupFormats() {
+        return backupFormats;
     }
 
     /** @return {@code PGDATA} */

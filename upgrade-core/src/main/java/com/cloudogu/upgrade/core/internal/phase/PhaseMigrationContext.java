@@ -5,7 +5,6 @@ import com.cloudogu.upgrade.api.event.UpgradeEvent;
 import com.cloudogu.upgrade.api.migration.DatabaseServer;
 import com.cloudogu.upgrade.api.migration.MigrationContext;
 import com.cloudogu.upgrade.api.migration.MigrationRules;
-import com.cloudogu.upgrade.api.migration.PendingRestore;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
 import java.time.Duration;
@@ -15,8 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /** The {@link MigrationContext} a phase hands to its migrations. */
 record PhaseMigrationContext(Optional<DoguVersion> from, Optional<DoguVersion> to, StateStore store,
-                             DatabaseServer server, Optional<PendingRestore> pendingRestore,
-                             EventDispatcher events) implements MigrationContext {
+                             DatabaseServer server, EventDispatcher events) implements MigrationContext {
 
     private static final Logger LOG = LoggerFactory.getLogger(PhaseMigrationContext.class);
 

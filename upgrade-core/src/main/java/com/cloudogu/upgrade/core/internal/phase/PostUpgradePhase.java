@@ -34,10 +34,20 @@ public final class PostUpgradePhase {
     static final String NAME = "post-upgrade";
 
     private final PhaseEnvironment env;
+    private final RestoreProcedure restore;
 
-    /** @param env the phase environment */
+    /** @param env the phase environment, which supplies the collaborators */
     public PostUpgradePhase(PhaseEnvironment env) {
+        this(env, new RestoreProcedure(env));
+    }
+
+    /**
+     * @param env the phase environment
+     * @param restore verifies the recorded backup and restores it (here, when so configured)
+     */
+    PostUpgradePhase(PhaseEnvironment env, RestoreProcedure restore) {
         this.env = env;
+        this.restore = restore;
     }
 
     /**
@@ -81,7 +91,6 @@ public final class PostUpgradePhase {
         env.migrations();
         ServerOwner owner = env.owner();
         DataDirectory data = env.data();
-        RestoreProcedure restore = new RestoreProcedure(env);
         Optional<RestoreProcedure.Verified> backup = restore.verifyRecordedBackup();
         Path oldPath = restore.oldClusterPath(backup);
         ClusterRelation relation = ClusterRelation.of(oldPath, data.path());
@@ -148,7 +157,7 @@ public final class PostUpgradePhase {
                 env.settings().serverStartTimeout())) {
             Checkpoints.reach("post-upgrade.server-started");
             new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
-                    Optional.of(from), Optional.of(to), env.state(), server, Optional.empty(), env.events()));
+                    Optional.of(from), Optional.of(to), env.state(), server, env.events()));
         }
     }
 

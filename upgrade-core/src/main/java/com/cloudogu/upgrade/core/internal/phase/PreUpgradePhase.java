@@ -8,12 +8,11 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.core.internal.backup.BackupDecision;
 import com.cloudogu.upgrade.core.internal.backup.BackupFiles;
 import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
-import com.cloudogu.upgrade.core.BackupStrategy;
-import com.cloudogu.upgrade.core.internal.backup.ClusterDumper;
-import com.cloudogu.upgrade.core.internal.backup.ParallelClusterDumper;
+import com.cloudogu.upgrade.core.internal.backup.DumpRequest;
 import com.cloudogu.upgrade.core.internal.backup.ReadOnlyGuard;
 import com.cloudogu.upgrade.core.internal.backup.RunningCluster;
 import com.cloudogu.upgrade.core.internal.check.CompatibilityChecker;
+import com.cloudogu.upgrade.core.internal.format.BackupFormats;
 import com.cloudogu.upgrade.core.internal.lock.PhaseLock;
 import com.cloudogu.upgrade.core.internal.server.ServerOwner;
 import com.cloudogu.upgrade.core.internal.layout.OldCluster;
@@ -22,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,10 +36,20 @@ public final class PreUpgradePhase {
     static final String NAME = "pre-upgrade";
 
     private final PhaseEnvironment env;
+    private final Supplier<BackupFormats> formats;
 
-    /** @param env the phase environment */
+    /** @param env the phase environment, which supplies the backup formats */
     public PreUpgradePhase(PhaseEnvironment env) {
+        this(env, env.backupFormats());
+    }
+
+    /**
+     * @param env the phase environment
+     * @param formats the backup formats, asked only when a backup is written
+     */
+    PreUpgradePhase(PhaseEnvironment env, Supplier<BackupFormats> formats) {
         this.env = env;
+        this.formats = formats;
     }
 
     /**
@@ -114,12 +124,8 @@ public final class PreUpgradePhase {
                         guard.enable();
                     }
                     try {
-                        backup = Optional.of(env.settings().backupStrategy() == BackupStrategy.PARALLEL
-                                ? new ParallelClusterDumper(env.settings().backupDirectory(), env.clientTools(),
-                                        env.runner(), owner, env.events(), BackupStrategy.jobs(env.settings().jobs()))
-                                        .dump(facts, from.toString(), to.toString(), old)
-                                : new ClusterDumper(env.settings().backupDirectory(), env.clientTools(), env.runner(),
-                                        owner, env.events()).dump(facts, from.toString(), to.toString(), old));
+                        backup = Optional.of(formats.get().forStrategy(env.settings().backupStrategy())
+                                .dump(new DumpRequest(facts, from.toString(), to.toString(), old)));
                         requireRestoreSpace(backup.get());
                     } catch (RuntimeException e) {
                         if (env.settings().readOnlyDuringBackup()) {

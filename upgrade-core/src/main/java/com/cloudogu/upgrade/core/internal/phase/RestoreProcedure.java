@@ -6,17 +6,16 @@ import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.state.StateKeys;
-import com.cloudogu.upgrade.api.migration.PendingRestore;
 import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
 import com.cloudogu.upgrade.core.BackupStrategy;
 import com.cloudogu.upgrade.core.internal.backup.BackupVerifier;
-import com.cloudogu.upgrade.core.internal.restore.DumpRestore;
+import com.cloudogu.upgrade.core.internal.format.BackupFormat;
+import com.cloudogu.upgrade.core.internal.format.BackupFormats;
 import com.cloudogu.upgrade.core.internal.layout.ClusterRelation;
 import com.cloudogu.upgrade.core.internal.layout.NewDataDirectory;
 import com.cloudogu.upgrade.core.internal.layout.OldCluster;
 import com.cloudogu.upgrade.core.internal.process.OrphanReaper;
 import com.cloudogu.upgrade.core.internal.restore.OldClusterDisposal;
-import com.cloudogu.upgrade.core.internal.restore.ParallelRestore;
 import com.cloudogu.upgrade.core.internal.restore.RestoreSpace;
 import com.cloudogu.upgrade.core.internal.restore.RestoreTarget;
 import com.cloudogu.upgrade.core.internal.server.ClusterInitializer;
@@ -31,30 +30,49 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
 
 /**
- * Restores the recorded backup into a fresh cluster of the new major and runs the pending
- * migrations, all on one temporary server, before any client can connect. Shared by startup (the
- * default) and post-upgrade (when configured). Every attempt starts from a fresh cluster.
+ * Restores the recorded backup into a fresh cluster of the new major ({@link RestoreStep}) and then runs
+ * the pending migrations, all on one temporary server, before any client can connect. Shared by startup
+ * (the default) and post-upgrade (when configured). Every attempt starts from a fresh cluster.
  */
 final class RestoreProcedure {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RestoreProcedure.class);
-
     private final PhaseEnvironment env;
+    private final Supplier<BackupFormats> formats;
+    private final BackupVerifier verifier;
+    private final RestoreStep step;
     private boolean migrationFailed;
 
+    /** @param env the phase environment, which supplies the collaborators */
     RestoreProcedure(PhaseEnvironment env) {
-        this.env = env;
+        this(env, env.backupFormats(), new BackupVerifier(env.settings().backupDirectory()),
+                new RestoreStep(env.state(), env.events()));
     }
 
-    /** @return the verified manifest of the recorded backup, if one is recorded */
+    /**
+     * @param env the phase environment
+     * @param formats the backup formats, asked only when a backup is recorded or a completed restore cleaned up
+     * @param verifier locates the recorded backup in the backup directory
+     * @param step restores a verified backup on the temporary server
+     */
+    RestoreProcedure(PhaseEnvironment env, Supplier<BackupFormats> formats, BackupVerifier verifier, RestoreStep step) {
+        this.env = env;
+        this.formats = formats;
+        this.verifier = verifier;
+        this.step = step;
+    }
+
+    /** @return the verified backup, with the format its manifest records, if one is recorded */
     Optional<Verified> verifyRecordedBackup() {
         Optional<String> recorded = env.state().get(StateKeys.MIGRATION_BACKUP_PATH).filter(s -> !s.isBlank());
-        return recorded.map(p -> new Verified(Path.of(p),
-                new BackupVerifier(env.settings().backupDirectory()).verify(p)));
+        return recorded.map(p -> {
+            BackupManifest manifest = verifier.locate(p);
+            BackupFormat format = formats.get().forManifest(manifest);
+            format.verify(Path.of(p), manifest);
+            return new Verified(Path.of(p), manifest, format);
+        });
     }
 
     /**
@@ -98,67 +116,71 @@ final class RestoreProcedure {
         // Restore-time settings (no fsync, minimal WAL, ...) are safe on a restore target: until it is
         // promoted, any failure or crash means the next attempt wipes it. Before promoting, the server
         // is stopped cleanly, everything is flushed to disk and it runs on with normal settings.
-        Thread[] earlyCleanUp = new Thread[1];
-        OldClusterDisposal disposal = new OldClusterDisposal(env.settings().backupDirectory());
+        BackgroundCleanUp earlyCleanUp = new BackgroundCleanUp(() -> cleanUp(data));
         try (TemporaryServer server = TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
                 env.settings().serverStartTimeout(), RestoreSettings.forRestore(jobs))) {
             Checkpoints.reach("restore.server-started");
-            DumpRestore.Completion completion = new DumpRestore.Completion() {
-                @Override
-                public void afterRestore() {
-                    server.restartWith(Map.of(), () -> new DataDirectorySync(installation, env.runner(), owner).sync(data));
-                    // Journal first, then promote: a promoted cluster always has its disposal recorded.
-                    disposal.record(new OldClusterDisposal.Plan(oldPath, backup.manifest().oldCluster()
-                            .map(OldCluster::major).orElse(Integer.toString(backup.manifest().sourceServerVersion() / 10000)),
-                            relation, env.settings().keepOldCluster(), env.settings().keepBackup(),
-                            Optional.of(backup.file())));
-                    target.promote();
-                }
-
-                @Override
-                public void afterCleared() {
-                    // The restored cluster counts now: remove the old copies while the other migrations run.
-                    earlyCleanUp[0] = new Thread(() -> cleanUp(data), "dogu-upgrade-clean-up");
-                    earlyCleanUp[0].start();
-                }
-            };
-            PendingRestore restore = backup.manifest().strategy() == BackupStrategy.PARALLEL
-                    ? new ParallelRestore(backup.file(), backup.manifest(), server, env.clientTools(), env.runner(),
-                            env.state(), env.events(), jobs, completion)
-                    : new DumpRestore(backup.file(), backup.manifest(), server, env.clientTools(), env.runner(),
-                            env.state(), env.events(), completion);
             try {
+                step.run(backup, server, new RestoreStep.Completion() {
+                    @Override
+                    public void promote() {
+                        server.restartWith(Map.of(), () -> new DataDirectorySync(installation, env.runner(), owner).sync(data));
+                        // Journal first, then promote: a promoted cluster always has its disposal recorded.
+                        disposal().record(new OldClusterDisposal.Plan(oldPath, backup.manifest().oldCluster()
+                                .map(OldCluster::major).orElse(Integer.toString(backup.manifest().sourceServerVersion() / 10000)),
+                                relation, env.settings().keepOldCluster(), env.settings().keepBackup(),
+                                Optional.of(backup.file())));
+                        target.promote();
+                    }
+
+                    @Override
+                    public void afterCleared() {
+                        // The restored cluster counts now: remove the old copies while the migrations run.
+                        earlyCleanUp.start();
+                    }
+                });
                 new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
                         parse(backup.manifest().from()), parse(backup.manifest().to()), env.state(), server,
-                        Optional.of(restore), env.events()));
+                        env.events()));
             } catch (RuntimeException e) {
                 migrationFailed = true;
                 throw e;
             }
         } finally {
-            join(earlyCleanUp[0]);
-        }
-        if (env.state().get(StateKeys.MIGRATION_BACKUP_PATH).isPresent()) {
-            throw new UpgradeException(ErrorCode.RESTORE_FAILED, "No migration restored the backup " + backup.file()
-                    + " (is the built-in 01-restore migration missing from the classpath?). Nothing was deleted.");
+            earlyCleanUp.join();
         }
         Checkpoints.reach("restore.completed");
         cleanUp(data);
     }
 
-    /** @return whether a migration (the restore itself among them) ended with an error in {@link #run} */
+    /** @return whether the restore step or a migration ended with an error in {@link #run} */
     boolean migrationFailed() {
         return migrationFailed;
     }
 
-    private static void join(Thread t) {
-        if (t == null) {
-            return;
+    /** Removes the old copies on a thread of its own, at most once; {@link #join} waits for it if it started. */
+    private static final class BackgroundCleanUp {
+        private final Thread thread;
+        private boolean started;
+
+        BackgroundCleanUp(Runnable cleanUp) {
+            thread = new Thread(cleanUp, "dogu-upgrade-clean-up");
         }
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+
+        void start() {
+            started = true;
+            thread.start();
+        }
+
+        void join() {
+            if (!started) {
+                return;
+            }
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -181,15 +203,21 @@ final class RestoreProcedure {
 
     /** Carries out the disposal journal of a completed restore, if there is one; idempotent. */
     private void cleanUp(DataDirectory data) {
-        if (new OldClusterDisposal(env.settings().backupDirectory()).carryOut(data)) {
+        if (disposal().carryOut(data)) {
             env.state().remove(StateKeys.MIGRATION_OLD_PGDATA);
         }
+    }
+
+    /** The journal of a completed restore; a journal of an earlier version lets every format remove its backups. */
+    private OldClusterDisposal disposal() {
+        return new OldClusterDisposal(env.settings().backupDirectory(), dir -> formats.get().removeLeftovers(dir));
     }
 
     /**
      * @param file the backup
      * @param manifest its verified manifest
+     * @param format the format it records, which restores it
      */
-    record Verified(Path file, BackupManifest manifest) {
+    record Verified(Path file, BackupManifest manifest, BackupFormat format) {
     }
 }

@@ -25,10 +25,20 @@ public final class RetryRestorePhase {
     static final String NAME = "retry-restore";
 
     private final PhaseEnvironment env;
+    private final RestoreProcedure restore;
 
-    /** @param env the phase environment */
+    /** @param env the phase environment, which supplies the collaborators */
     public RetryRestorePhase(PhaseEnvironment env) {
+        this(env, new RestoreProcedure(env));
+    }
+
+    /**
+     * @param env the phase environment
+     * @param restore verifies the kept backup
+     */
+    RetryRestorePhase(PhaseEnvironment env, RestoreProcedure restore) {
         this.env = env;
+        this.restore = restore;
     }
 
     /** Runs the phase. */
@@ -60,7 +70,7 @@ public final class RetryRestorePhase {
             return;
         }
         // The backup must still be intact: a retry that would fail on it is no retry.
-        RestoreProcedure.Verified verified = new RestoreProcedure(env).verifyRecordedBackup().orElseThrow();
+        RestoreProcedure.Verified verified = restore.verifyRecordedBackup().orElseThrow();
         PostgresInstallation installation = env.installation();
         if (Files.isRegularFile(data.path().resolve("postmaster.pid"))) {
             new StaleServer(data, env.owner(), env.runner(), installation).stopIfOurs();

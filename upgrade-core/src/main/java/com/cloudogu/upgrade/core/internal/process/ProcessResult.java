@@ -63,6 +63,14 @@ public record ProcessResult(int exitCode, String stdout, String stderrTail, Dura
                 || err.contains("the database system is shutting down"));
     }
 
+    /**
+     * @return whether the command failed because a disk filled up ({@code No space left on device} on
+     *     standard error): the caller says where space is needed, instead of reporting a plain failure
+     */
+    public boolean ranOutOfSpace() {
+        return !succeeded() && stderrTail.contains("No space left on device");
+    }
+
     /** @return whether the exit code is 0 */
     public boolean succeeded() {
         return exitCode == 0;

@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +45,27 @@ public final class OldClusterDisposal {
     public static final String JOURNAL = "dogu-upgrade-disposal.properties";
 
     private final Path backupDirectory;
+    private final Consumer<Path> removeEveryBackup;
 
-    /** @param backupDirectory where backups and the journal live */
+    /**
+     * For reading or discarding the journal. Carrying out a journal of an earlier version (one without
+     * the backup's path) keeps the backups: only {@link #OldClusterDisposal(Path, Consumer)} knows them.
+     *
+     * @param backupDirectory where backups and the journal live
+     */
     public OldClusterDisposal(Path backupDirectory) {
+        this(backupDirectory, dir -> LOG.warn("not removing the backups in {}: the disposal journal does not name"
+                + " the restored one", dir));
+    }
+
+    /**
+     * @param backupDirectory where backups and the journal live
+     * @param removeEveryBackup removes every backup in the backup directory, of every format; used only for a
+     *     journal of an earlier version, which does not name the backup the restore was fed from
+     */
+    public OldClusterDisposal(Path backupDirectory, Consumer<Path> removeEveryBackup) {
         this.backupDirectory = backupDirectory;
+        this.removeEveryBackup = removeEveryBackup;
     }
 
     /**
@@ -176,8 +194,7 @@ public final class OldClusterDisposal {
                     // upgrade, say) fed no completed restore and stays.
                     RestoreLeftovers.removeBackup(fed.get());
                 } else {
-                    RestoreLeftovers.removeBackups(backupDirectory);
-                    ParallelRestore.removeBackups(backupDirectory);
+                    removeEveryBackup.accept(backupDirectory);
                 }
             }
             discard();

@@ -47,20 +47,4 @@ public final class RestoreLeftovers {
         com.cloudogu.upgrade.core.internal.backup.BackupFiles.deleteTree(backup);
         LOG.info("removed the restored backup {} (keep it with --keep-backup)", backup);
     }
-
-    /** @param backupDirectory where backups ({@code cluster-*.sql} with manifest) are written */
-    public static void removeBackups(Path backupDirectory) {
-        if (!Files.isDirectory(backupDirectory)) {
-            return;
-        }
-        try (DirectoryStream<Path> backups = Files.newDirectoryStream(backupDirectory, "cluster-*.sql")) {
-            for (Path b : backups) {
-                Files.deleteIfExists(BackupManifest.pathFor(b));
-                Files.deleteIfExists(b);
-                LOG.info("removed the restored backup {} (keep it with --keep-backup)", b);
-            }
-        } catch (IOException e) {
-            LOG.warn("could not remove restored backups in {}: {}", backupDirectory, e.getMessage());
-        }
-    }
 }

@@ -60,4 +60,12 @@ public final class ClientTools {
         }
         return 0;
     }
+
+    /**
+     * @param database a database name
+     * @return a libpq connection string naming it, so that no name (one with {@code =}, say) is misread as one
+     */
+    public static String connectionString(String database) {
+        return "dbname='" + database.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
 }

@@ -42,6 +42,13 @@ class ProcessResultTest {
         assertThat(RestoreInterruptedException.isCauseOf(new UpgradeException(ErrorCode.RESTORE_FAILED, "x"))).isFalse();
     }
 
+    @Test
+    void aFullDiskIsTellingOnlyWhenTheCommandFailed() {
+        assertThat(result(1, "pg_dump: error: could not write: No space left on device").ranOutOfSpace()).isTrue();
+        assertThat(result(0, "warning: No space left on device, retried").ranOutOfSpace()).isFalse();
+        assertThat(result(1, "ERROR: relation \"x\" does not exist").ranOutOfSpace()).isFalse();
+    }
+
     private static ProcessResult result(int exit, String stderr) {
         return new ProcessResult(exit, "", stderr, Duration.ZERO, "");
     }

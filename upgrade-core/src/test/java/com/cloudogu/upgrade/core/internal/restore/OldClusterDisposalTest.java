@@ -2,6 +2,7 @@ package com.cloudogu.upgrade.core.internal.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.cloudogu.upgrade.core.internal.backup.BackupDirectory;
 import com.cloudogu.upgrade.core.internal.layout.ClusterRelation;
 import com.cloudogu.upgrade.core.internal.server.DataDirectory;
 import java.io.IOException;
@@ -36,7 +37,9 @@ class OldClusterDisposalTest {
         cluster(volume, "14");
         Files.writeString(volume.resolve("operator-notes.txt"), "mine");
         DataDirectory pgdata = new DataDirectory(cluster(volume.resolve("17/docker"), "17"));
-        OldClusterDisposal disposal = new OldClusterDisposal(backupDir);
+        // A journal of an earlier version names no backup: every format removes its own.
+        OldClusterDisposal disposal = new OldClusterDisposal(backupDir,
+                dir -> BackupDirectory.removePublished(dir, "cluster-*.sql"));
         disposal.record(new OldClusterDisposal.Plan(volume, "14", ClusterRelation.ANCESTOR, false, false));
 
         assertThat(disposal.carryOut(pgdata)).isTrue();

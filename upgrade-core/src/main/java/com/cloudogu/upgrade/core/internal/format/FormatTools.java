@@ -1,0 +1,21 @@
+package com.cloudogu.upgrade.core.internal.format;
+
+import com.cloudogu.upgrade.api.event.UpgradeListener;
+import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
+import com.cloudogu.upgrade.core.internal.server.ClientTools;
+import com.cloudogu.upgrade.core.internal.server.ServerOwner;
+import java.nio.file.Path;
+
+/**
+ * What the formats dump and restore with.
+ *
+ * @param backupDirectory where backups are written
+ * @param clientTools the client programs on {@code PATH}
+ * @param runner runs them
+ * @param owner the database OS user, owner of every backup
+ * @param listener receives progress
+ * @param jobs jobs of the formats that run several (at least 1)
+ */
+public record FormatTools(Path backupDirectory, ClientTools clientTools, ProcessRunner runner, ServerOwner owner,
+                          UpgradeListener listener, int jobs) {
+}

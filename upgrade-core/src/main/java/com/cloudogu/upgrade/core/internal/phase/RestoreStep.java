@@ -1,0 +1,103 @@
+package com.cloudogu.upgrade.core.internal.phase;
+
+import com.cloudogu.upgrade.api.ErrorCode;
+import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.api.event.UpgradeEvent;
+import com.cloudogu.upgrade.api.state.StateKeys;
+import com.cloudogu.upgrade.api.state.StateStore;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
+import com.cloudogu.upgrade.core.internal.server.TemporaryServer;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's restore step, run before the migrations on the fresh cluster: restores the verified
+ * backup in its format, refreshes planner statistics (a restored cluster has none), promotes the
+ * cluster and clears {@code migration_backup_path} — from then on the restored cluster counts. It
+ * reports as {@value #ID}, the id it had as a built-in migration until 0.2 (events, log lines and the
+ * checkpoint {@code migration.01-restore.finished}), so listeners, logs and fault tests see no change.
+ */
+final class RestoreStep {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreStep.class);
+    /** The subject of the step's events. */
+    static final String ID = "01-restore";
+    static final String DESCRIPTION = "Restore the full backup of the previous major into the new cluster and refresh"
+            + " statistics";
+
+    /** What the restore procedure does once the backup is in (it knows the target and the old cluster). */
+    interface Completion {
+
+        /** Runs after the restore and the statistics, before the backup path is cleared: promote the target. */
+        void promote();
+
+        /** Runs once the backup path is cleared: the restored cluster is the one that counts from now on. */
+        void afterCleared();
+    }
+
+    private final StateStore state;
+    private final EventDispatcher events;
+
+    /**
+     * @param state where the backup path is cleared
+     * @param events receives the step's events
+     */
+    RestoreStep(StateStore state, EventDispatcher events) {
+        this.state = state;
+        this.events = events;
+    }
+
+    /**
+     * @param backup the verified backup, with its format
+     * @param server the temporary server on the fresh cluster
+     * @param completion what follows a successful restore
+     * @throws UpgradeException {@code Migration 01-restore failed: <why>}, with the code of the cause
+     *     ({@link ErrorCode#MIGRATION_FAILED} for an unexpected one); the backup path is then kept
+     */
+    void run(RestoreProcedure.Verified backup, TemporaryServer server, Completion completion) {
+        long t0 = System.nanoTime();
+        events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.MIGRATION_STARTED, ID, Duration.ZERO, DESCRIPTION));
+        LOG.info("migration {} started: {}", ID, DESCRIPTION);
+        try {
+            backup.format().restore(backup.file(), backup.manifest(), server);
+            refreshStatistics(server);
+            Checkpoints.reach("restore.before-complete");
+            completion.promote();
+            state.remove(StateKeys.MIGRATION_BACKUP_PATH);
+            LOG.info("restore complete; {} cleared", StateKeys.MIGRATION_BACKUP_PATH);
+            completion.afterCleared();
+        } catch (UpgradeException e) {
+            throw failed(t0, e.getMessage(), e.code(), e);
+        } catch (Exception e) {
+            throw failed(t0, String.valueOf(e.getMessage()), ErrorCode.MIGRATION_FAILED, e);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.MIGRATION_FINISHED, ID, took, ""));
+        LOG.info("migration {} finished in {} ms", ID, took.toMillis());
+        Checkpoints.reach("migration." + ID + ".finished");
+    }
+
+    private void refreshStatistics(TemporaryServer server) throws Exception {
+        long t0 = System.nanoTime();
+        for (String database : server.connectableDatabases()) {
+            try (Connection c = server.connect(database); Statement s = c.createStatement()) {
+                s.execute("ANALYZE");
+            }
+        }
+        String message = "statistics refreshed in every database in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
+        LOG.info("{}", message);
+        // Subject "migration", as the step reported it while it was a migration.
+        events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.STEP, "migration", Duration.ZERO, message));
+    }
+
+    private UpgradeException failed(long t0, String message, ErrorCode code, Exception cause) {
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        String text = "Migration " + ID + " failed: " + message;
+        events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.MIGRATION_FAILED, ID, took, text));
+        return new UpgradeException(code, text, cause);
+    }
+}
