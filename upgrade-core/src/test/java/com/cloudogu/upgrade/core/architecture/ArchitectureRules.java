@@ -37,7 +37,7 @@ final class ArchitectureRules {
             c -> c.getPackageName().equals(EMBEDDING) && !FACADE.test(c));
 
     /**
-     * facade → phases → (checks, restore) → backup → layout → (server, state, migrations) →
+     * facade → phases → (checks, formats) → restore → backup → layout → (server, state, migrations) →
      * infrastructure. A layer may use the ones below it, never one above.
      */
     static ArchRule layering() {
@@ -46,6 +46,7 @@ final class ArchitectureRules {
                 .layer("Values").definedBy(VALUES)
                 .layer("Phases").definedBy("..core.internal.phase..")
                 .layer("Checks").definedBy("..core.internal.check..")
+                .layer("Formats").definedBy("..core.internal.format..")
                 .layer("Restore").definedBy("..core.internal.restore..")
                 .layer("Backup").definedBy("..core.internal.backup..", "..core.internal.pgupgrade..")
                 .layer("Layout").definedBy("..core.internal.layout..")
@@ -58,15 +59,16 @@ final class ArchitectureRules {
                 .whereLayer("Facade").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Phases").mayOnlyBeAccessedByLayers("Facade")
                 .whereLayer("Checks").mayOnlyBeAccessedByLayers("Facade", "Values", "Phases")
-                .whereLayer("Restore").mayOnlyBeAccessedByLayers("Phases")
-                .whereLayer("Backup").mayOnlyBeAccessedByLayers("Facade", "Values", "Phases", "Restore")
-                .whereLayer("Layout").mayOnlyBeAccessedByLayers("Phases", "Restore", "Backup")
+                .whereLayer("Formats").mayOnlyBeAccessedByLayers("Phases")
+                .whereLayer("Restore").mayOnlyBeAccessedByLayers("Phases", "Formats")
+                .whereLayer("Backup").mayOnlyBeAccessedByLayers("Facade", "Values", "Phases", "Formats", "Restore")
+                .whereLayer("Layout").mayOnlyBeAccessedByLayers("Phases", "Formats", "Restore", "Backup")
                 .whereLayer("Migrations").mayOnlyBeAccessedByLayers("Facade", "Phases")
-                .whereLayer("Server").mayOnlyBeAccessedByLayers("Facade", "Phases", "Checks", "Restore", "Backup",
-                        "Layout")
+                .whereLayer("Server").mayOnlyBeAccessedByLayers("Facade", "Phases", "Checks", "Formats", "Restore",
+                        "Backup", "Layout")
                 .whereLayer("State").mayOnlyBeAccessedByLayers("Facade", "Values", "Phases")
                 .whereLayer("Infrastructure").mayOnlyBeAccessedByLayers("Facade", "Values", "Phases", "Checks",
-                        "Restore", "Backup", "Layout", "Migrations", "Server", "State", "Infrastructure")
+                        "Formats", "Restore", "Backup", "Layout", "Migrations", "Server", "State", "Infrastructure")
                 .because("docs/ARCHITECTURE.md: each layer uses only the layers below it");
     }
 

@@ -44,7 +44,7 @@ class BackupVerifierTest {
     void aPlainBackupWithItsRecordedSizeAndShaIsVerifiedAndItsManifestReturned() throws IOException {
         Path backup = plainBackup("cluster-14.19-1.sql", DUMP);
 
-        BackupManifest m = verifier.verify(backup.toString());
+        BackupManifest m = verify(verifier, backup.toString());
 
         assertThat(m.size()).isEqualTo(DUMP.length());
         assertThat(m.from()).isEqualTo("14.19-1");
@@ -87,7 +87,7 @@ class BackupVerifierTest {
         Path backup = plainBackup("cluster.sql", DUMP);
         BackupVerifier elsewhere = new BackupVerifier(volume.resolve("no-such-backup-dir"));
 
-        UpgradeException e = catchThrowableOfType(() -> elsewhere.verify(backup.toString()), UpgradeException.class);
+        UpgradeException e = catchThrowableOfType(() -> verify(elsewhere, backup.toString()), UpgradeException.class);
 
         assertThat(e.code()).isEqualTo(ErrorCode.RESTORE_FAILED);
         assertThat(e.getMessage()).contains("or the backup directory " + volume.resolve("no-such-backup-dir")
@@ -118,7 +118,7 @@ class BackupVerifierTest {
         plainBackup("cluster.sql", DUMP);
         String sneaky = backupDir.resolve("../backup/cluster.sql").toString();
 
-        UpgradeException e = catchThrowableOfType(() -> verifier.verify(sneaky), UpgradeException.class);
+        UpgradeException e = catchThrowableOfType(() -> verify(verifier, sneaky), UpgradeException.class);
 
         assertThat(e.getMessage()).contains("is not a file directly inside the backup directory");
     }
@@ -147,7 +147,7 @@ class BackupVerifierTest {
     void aDirectoryBackupWithExactlyItsListedFilesIsVerified() throws IOException {
         Path backup = parallelBackup();
 
-        BackupManifest m = verifier.verify(backup.toString());
+        BackupManifest m = verify(verifier, backup.toString());
 
         assertThat(m.files()).extracting(BackupManifest.FileEntry::path).containsExactly("databases.properties",
                 "db-0001/toc.dat", "globals.sql");
@@ -197,7 +197,7 @@ class BackupVerifierTest {
     }
 
     private UpgradeException refusal(Path backup) {
-        UpgradeException e = catchThrowableOfType(() -> verifier.verify(backup.toString()), UpgradeException.class);
+        UpgradeException e = catchThrowableOfType(() -> verify(verifier, backup.toString()), UpgradeException.class);
         assertThat(e).as("verifying %s", backup).isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.RESTORE_FAILED);
         return e;
@@ -235,5 +235,16 @@ class BackupVerifierTest {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Locates and verifies as the backup formats do: a file by its SHA-256, a directory file by file. */
+    private static BackupManifest verify(BackupVerifier verifier, String recorded) {
+        BackupManifest manifest = verifier.locate(recorded);
+        if (BackupManifest.FORMAT_PARALLEL.equals(manifest.format())) {
+            BackupVerifier.verifyDirectory(Path.of(recorded), manifest, 2);
+        } else {
+            BackupVerifier.verifyFile(Path.of(recorded), manifest);
+        }
+        return manifest;
     }
 }

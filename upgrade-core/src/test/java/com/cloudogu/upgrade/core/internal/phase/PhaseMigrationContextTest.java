@@ -17,7 +17,7 @@ class PhaseMigrationContextTest {
         store.set(StateKeys.PASSWORD, "secret");
         store.set("restricted_stat_visibility", "true");
         PhaseMigrationContext context = new PhaseMigrationContext(Optional.empty(), Optional.empty(), store, null,
-                Optional.empty(), new EventDispatcher());
+                new EventDispatcher());
 
         assertThat(context.state("restricted_stat_visibility")).contains("true");
         assertThat(context.state("unset_key")).isEmpty();
