@@ -1,6 +1,6 @@
 package com.cloudogu.upgrade.core.internal.backup;
 
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.io.Durable;
 import com.cloudogu.upgrade.core.internal.server.ServerOwner;
 import java.io.IOException;
@@ -79,7 +79,7 @@ public final class AtomicPublish {
         Files.move(manifestPartial, BackupManifest.pathFor(target), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         Durable.syncDirectory(target.toAbsolutePath().getParent());
-        Checkpoints.reach("pre-upgrade.backup-renamed");
+        Checkpoint.PRE_UPGRADE_BACKUP_RENAMED.reach();
     }
 
     /** Removes the partial backup and manifest of this attempt; best effort, the next attempt removes them anyway. */

@@ -3,7 +3,7 @@ package com.cloudogu.upgrade.core.internal.backup;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.event.ProgressReporter;
 import com.cloudogu.upgrade.core.internal.process.Command;
 import com.cloudogu.upgrade.core.internal.process.ProcessResult;
@@ -66,7 +66,7 @@ public final class ClusterDumper {
         Path partial = publish.partial();
         String toolVersion = tools.version("pg_dumpall");
         long t0 = System.nanoTime();
-        Checkpoints.reach("pre-upgrade.before-dump");
+        Checkpoint.PRE_UPGRADE_BEFORE_DUMP.reach();
         ProcessResult result;
         GrowingFileDigest digest = GrowingFileDigest.follow(partial);
         try (ProgressReporter progress = new ProgressReporter("dump", () -> sizeOf(partial), facts.sizeBytes(),
@@ -89,7 +89,7 @@ public final class ClusterDumper {
                     + ": " + result.lastErrorLine() + ". The old cluster is untouched; fix the cause and run"
                     + " pre-upgrade again.");
         }
-        Checkpoints.reach("pre-upgrade.dump-finished");
+        Checkpoint.PRE_UPGRADE_DUMP_FINISHED.reach();
         Path target = publish.target();
         try (digest) {
             DumpallTrailer.require(partial);

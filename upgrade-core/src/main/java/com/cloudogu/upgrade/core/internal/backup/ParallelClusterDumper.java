@@ -3,7 +3,7 @@ package com.cloudogu.upgrade.core.internal.backup;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeListener;
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.event.ProgressReporter;
 import com.cloudogu.upgrade.core.internal.process.Command;
 import com.cloudogu.upgrade.core.internal.process.ProcessResult;
@@ -85,7 +85,7 @@ public final class ParallelClusterDumper {
             Files.createDirectory(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             owner.chown(partial);
             List<Database> databases = databases();
-            Checkpoints.reach("pre-upgrade.before-dump");
+            Checkpoint.PRE_UPGRADE_BEFORE_DUMP.reach();
             try (ProgressReporter progress = new ProgressReporter("dump", () -> BackupFiles.size(partial),
                     facts.sizeBytes(), listener, Duration.ofSeconds(5))) {
                 run(Command.of(tools.path("pg_dumpall").toString(), "-w", "--globals-only", "-f",
@@ -103,7 +103,7 @@ public final class ParallelClusterDumper {
                 });
                 list.write(partial.resolve(DatabaseList.FILE));
             }
-            Checkpoints.reach("pre-upgrade.dump-finished");
+            Checkpoint.PRE_UPGRADE_DUMP_FINISHED.reach();
             List<String> paths = BackupFiles.relativeFiles(partial);
             List<BackupManifest.FileEntry> files = FileDigests.measure(partial, paths, jobs, true);
             restrict(partial);

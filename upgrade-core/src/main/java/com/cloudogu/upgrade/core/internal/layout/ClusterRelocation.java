@@ -2,7 +2,7 @@ package com.cloudogu.upgrade.core.internal.layout;
 
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.io.Durable;
 import com.cloudogu.upgrade.core.internal.server.DataDirectory;
 import com.cloudogu.upgrade.core.internal.server.ServerOwner;
@@ -61,7 +61,7 @@ public final class ClusterRelocation {
     /** Moves the cluster; finishes an interrupted move. */
     public void run() {
         long t0 = System.nanoTime();
-        Checkpoints.reach("relocation.start");
+        Checkpoint.RELOCATION_START.reach();
         try {
             if (relation == ClusterRelation.SIBLING) {
                 if (Files.exists(to, LinkOption.NOFOLLOW_LINKS) && !isEmptyDirectory(to)) {
@@ -78,7 +78,7 @@ public final class ClusterRelocation {
                 // PG_VERSION is first in the list: move it last.
                 for (Path e : entries.subList(Math.min(1, entries.size()), entries.size())) {
                     move(e, to.resolve(e.getFileName().toString()));
-                    Checkpoints.reach("relocation.entry-moved");
+                    Checkpoint.RELOCATION_ENTRY_MOVED.reach();
                 }
                 if (!entries.isEmpty() && entries.get(0).getFileName().toString().equals(ClusterEntries.PG_VERSION)) {
                     Durable.syncDirectory(to);

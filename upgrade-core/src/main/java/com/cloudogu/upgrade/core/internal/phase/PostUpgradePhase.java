@@ -1,7 +1,7 @@
 package com.cloudogu.upgrade.core.internal.phase;
 
 import com.cloudogu.upgrade.core.internal.migration.MigrationRunner;
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
@@ -96,7 +96,7 @@ public final class PostUpgradePhase {
         ClusterRelation relation = ClusterRelation.of(oldPath, data.path());
         PostgresInstallation installation = env.installation();
         if (backup.isPresent()) {
-            Checkpoints.reach("post-upgrade.backup-verified");
+            Checkpoint.POST_UPGRADE_BACKUP_VERIFIED.reach();
             if (relation == ClusterRelation.SAME_PATH) {
                 requireExists(data);
                 // Under the lock, so it cannot race with a restore that replaces PGDATA.
@@ -108,7 +108,7 @@ public final class PostUpgradePhase {
                 LOG.info("the old cluster in {} ({} of PGDATA {}) stays untouched until the restore is verified",
                         oldPath, relation.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), data.path());
             }
-            Checkpoints.reach("post-upgrade.old-cluster-moved");
+            Checkpoint.POST_UPGRADE_OLD_CLUSTER_MOVED.reach();
             if (env.settings().restoreInPostUpgrade()) {
                 restore.run(backup.get());
             } else {
@@ -134,7 +134,7 @@ public final class PostUpgradePhase {
                             + " pre-upgrade " + from + " " + to + " in the old container first. Nothing was changed.");
                 }
                 relocation.run();
-                Checkpoints.reach("post-upgrade.cluster-relocated");
+                Checkpoint.POST_UPGRADE_CLUSTER_RELOCATED.reach();
             }
         }
         // No restore is recorded: a partial restore target here is an upgrade taken back or whose state was
@@ -155,7 +155,7 @@ public final class PostUpgradePhase {
         }
         try (TemporaryServer server = TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
                 env.settings().serverStartTimeout())) {
-            Checkpoints.reach("post-upgrade.server-started");
+            Checkpoint.POST_UPGRADE_SERVER_STARTED.reach();
             new MigrationRunner(env.state(), env.events()).run(env.migrations(), new PhaseMigrationContext(
                     Optional.of(from), Optional.of(to), env.state(), server, env.events()));
         }

@@ -1,6 +1,6 @@
 package com.cloudogu.upgrade.core.internal.phase;
 
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
@@ -144,7 +144,7 @@ public final class PreUpgradePhase {
                 }
                 if (backup.isPresent()) {
                     env.state().set(StateKeys.MIGRATION_BACKUP_PATH, backup.get().toString());
-                    Checkpoints.reach("pre-upgrade.backup-path-recorded");
+                    Checkpoint.PRE_UPGRADE_BACKUP_PATH_RECORDED.reach();
                 }
                 env.state().set(StateKeys.LOCAL_STATE, StateKeys.UPGRADING);
             }

@@ -1,7 +1,7 @@
 package com.cloudogu.upgrade.core.internal.phase;
 
 import com.cloudogu.upgrade.core.internal.migration.MigrationRunner;
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.api.DoguVersion;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
@@ -111,7 +111,7 @@ final class RestoreProcedure {
         RestoreTarget target = new RestoreTarget(data, installation.major(), owner);
         target.recreate(new ClusterInitializer(installation, env.runner(), owner), backup.manifest().cluster(),
                 owner.name(), env.state().get(StateKeys.PASSWORD));
-        Checkpoints.reach("restore.target-initialized");
+        Checkpoint.RESTORE_TARGET_INITIALIZED.reach();
         int jobs = BackupStrategy.jobs(env.settings().jobs());
         // Restore-time settings (no fsync, minimal WAL, ...) are safe on a restore target: until it is
         // promoted, any failure or crash means the next attempt wipes it. Before promoting, the server
@@ -119,7 +119,7 @@ final class RestoreProcedure {
         BackgroundCleanUp earlyCleanUp = new BackgroundCleanUp(() -> cleanUp(data));
         try (TemporaryServer server = TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
                 env.settings().serverStartTimeout(), RestoreSettings.forRestore(jobs))) {
-            Checkpoints.reach("restore.server-started");
+            Checkpoint.RESTORE_SERVER_STARTED.reach();
             try {
                 step.run(backup, server, new RestoreStep.Completion() {
                     @Override
@@ -149,7 +149,7 @@ final class RestoreProcedure {
         } finally {
             earlyCleanUp.join();
         }
-        Checkpoints.reach("restore.completed");
+        Checkpoint.RESTORE_COMPLETED.reach();
         cleanUp(data);
     }
 

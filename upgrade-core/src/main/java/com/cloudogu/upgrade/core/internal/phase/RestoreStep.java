@@ -5,7 +5,7 @@ import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeEvent;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.api.state.StateStore;
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
 import com.cloudogu.upgrade.core.internal.server.TemporaryServer;
 import java.sql.Connection;
@@ -65,7 +65,7 @@ final class RestoreStep {
         try {
             backup.format().restore(backup.file(), backup.manifest(), server);
             refreshStatistics(server);
-            Checkpoints.reach("restore.before-complete");
+            Checkpoint.RESTORE_BEFORE_COMPLETE.reach();
             completion.promote();
             state.remove(StateKeys.MIGRATION_BACKUP_PATH);
             LOG.info("restore complete; {} cleared", StateKeys.MIGRATION_BACKUP_PATH);
@@ -78,7 +78,7 @@ final class RestoreStep {
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.MIGRATION_FINISHED, ID, took, ""));
         LOG.info("migration {} finished in {} ms", ID, took.toMillis());
-        Checkpoints.reach("migration." + ID + ".finished");
+        Checkpoint.RESTORE_STEP_FINISHED.reach();
     }
 
     private void refreshStatistics(TemporaryServer server) throws Exception {

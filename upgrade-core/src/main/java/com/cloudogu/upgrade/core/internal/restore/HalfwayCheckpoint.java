@@ -1,6 +1,6 @@
 package com.cloudogu.upgrade.core.internal.restore;
 
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +35,7 @@ final class HalfwayCheckpoint extends FilterInputStream {
         read += n;
         if (!reached && read >= half) {
             reached = true;
-            Checkpoints.reach("restore.halfway");
+            Checkpoint.RESTORE_HALFWAY.reach();
         }
     }
 }

@@ -3,7 +3,7 @@ package com.cloudogu.upgrade.core.internal.restore;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.core.internal.backup.BackupFiles;
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.io.Durable;
 import com.cloudogu.upgrade.core.internal.layout.ClusterEntries;
 import com.cloudogu.upgrade.core.internal.layout.ClusterRelation;
@@ -182,7 +182,7 @@ public final class OldClusterDisposal {
                 case ANCESTOR -> ancestor(pgdata, plan);
                 default -> throw new IllegalStateException(plan.relation().name());
             }
-            Checkpoints.reach("disposal.old-cluster-done");
+            Checkpoint.DISPOSAL_OLD_CLUSTER_DONE.reach();
             if (!plan.keepBackup()) {
                 Optional<Path> fed = plan.backup().filter(b -> b.toAbsolutePath().normalize().getParent()
                         .equals(backupDirectory.toAbsolutePath().normalize()));
@@ -228,7 +228,7 @@ public final class OldClusterDisposal {
         if (Files.exists(old, LinkOption.NOFOLLOW_LINKS)) {
             // PG_VERSION first: a half-removed directory must never pass for a cluster.
             Files.deleteIfExists(old.resolve(ClusterEntries.PG_VERSION));
-            Checkpoints.reach("disposal.removing-old-cluster");
+            Checkpoint.DISPOSAL_REMOVING_OLD_CLUSTER.reach();
             RestoreTarget.deleteTree(old);
             LOG.info("removed the old PostgreSQL {} cluster {} (keep it with --keep-old-cluster)", plan.major(), old);
         }
@@ -247,13 +247,13 @@ public final class OldClusterDisposal {
             }
             for (Path e : entries) {
                 Files.move(e, kept.resolve(e.getFileName().toString()), StandardCopyOption.ATOMIC_MOVE);
-                Checkpoints.reach("disposal.removing-old-cluster");
+                Checkpoint.DISPOSAL_REMOVING_OLD_CLUSTER.reach();
             }
         } else {
             for (Path e : entries) {
                 BackupFiles.deleteTree(e);
                 if (e.getFileName().toString().equals(ClusterEntries.PG_VERSION)) {
-                    Checkpoints.reach("disposal.removing-old-cluster");
+                    Checkpoint.DISPOSAL_REMOVING_OLD_CLUSTER.reach();
                 }
             }
         }

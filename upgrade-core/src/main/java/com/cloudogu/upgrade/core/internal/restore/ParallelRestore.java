@@ -7,7 +7,7 @@ import com.cloudogu.upgrade.core.internal.backup.BackupFiles;
 import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
 import com.cloudogu.upgrade.core.internal.backup.DatabaseLanes;
 import com.cloudogu.upgrade.core.internal.backup.DatabaseList;
-import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoints;
+import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.event.ProgressReporter;
 import com.cloudogu.upgrade.core.internal.process.Command;
 import com.cloudogu.upgrade.core.internal.process.ProcessResult;
@@ -78,7 +78,7 @@ public final class ParallelRestore {
             DatabaseLanes.run(databases.entries(), jobs, db -> recordedSize(manifest, db.directory() + "/"),
                     db -> restore(backup, manifest, db));
         }
-        Checkpoints.reach("restore.parallel-databases-restored");
+        Checkpoint.RESTORE_PARALLEL_DATABASES_RESTORED.reach();
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.info("restored {} ({} databases, {}) in {} s ({}/s, {} jobs)", backup, databases.entries().size(),
                 ProgressReporter.mib(manifest.size()), String.format(Locale.ROOT, "%.1f", seconds),
