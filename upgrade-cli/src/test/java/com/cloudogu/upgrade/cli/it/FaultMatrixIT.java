@@ -161,6 +161,9 @@ class FaultMatrixIT {
             awaitPartialOf(dogu.backupDirectory(), 4L << 20);
             first.kill();
             assertThat(pgDumpRunningIn(dogu.backupDirectory())).as("the killed attempt's pg_dump lives on").isTrue();
+            // Frozen, so it cannot finish on its own before the rerun looks (it would on a fast disk, or
+            // while another test holds the CPU): the rerun must end it, stopped or not.
+            signalPgDumpsIn(dogu.backupDirectory(), "STOP");
 
             CliProcess.Result again = cli.run("pre-upgrade", FROM, TO).ok();
             assertThat(again.stderr()).contains("left running on " + dogu.backupDirectory());
@@ -185,6 +188,25 @@ class FaultMatrixIT {
             Thread.sleep(20);
         }
         throw new AssertionError("no partial backup of " + bytes + " bytes in " + dir);
+    }
+
+    private static void signalPgDumpsIn(Path dir, String signal) throws Exception {
+        for (long pid : pgDumpsIn(dir)) {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+        }
+    }
+
+    private static List<Long> pgDumpsIn(Path dir) throws IOException {
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            return procs.filter(p -> p.getFileName().toString().matches("\\d+")).filter(p -> {
+                try {
+                    String cmd = Files.readString(p.resolve("cmdline")).replace('\0', ' ');
+                    return cmd.contains("pg_dump") && cmd.contains(dir.toString());
+                } catch (IOException e) {
+                    return false;
+                }
+            }).map(p -> Long.parseLong(p.getFileName().toString())).toList();
+        }
     }
 
     private static boolean pgDumpRunningIn(Path dir) throws IOException {
