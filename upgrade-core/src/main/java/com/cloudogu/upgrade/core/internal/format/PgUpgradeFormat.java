@@ -101,6 +101,31 @@ final class PgUpgradeFormat implements BackupFormat {
             }
             run.upgrade(oldData, target, choice.mode(), work, superuser, tools.jobs());
         });
+        keepTheSuperuserPassword(server, superuser);
+    }
+
+    /**
+     * pg_upgrade carries the old cluster's roles over, the bootstrap superuser's password included;
+     * as after a dump's restore, the superuser keeps the password the state store holds for the new
+     * cluster. The password travels as a bound parameter, never in the statement's text.
+     */
+    private void keepTheSuperuserPassword(TemporaryServer server, String superuser) {
+        java.util.Optional<String> password = tools.superuserPassword().get();
+        if (password.isEmpty()) {
+            return;
+        }
+        try (java.sql.Connection c = server.connect("postgres");
+             java.sql.PreparedStatement set = c.prepareStatement("SELECT set_config('dogu_upgrade.pw', ?, false)");
+             java.sql.Statement alter = c.createStatement()) {
+            set.setString(1, password.get());
+            set.execute();
+            alter.execute("DO $$BEGIN EXECUTE format('ALTER ROLE %I PASSWORD %L', current_user,"
+                    + " current_setting('dogu_upgrade.pw')); END$$");
+            alter.execute("RESET dogu_upgrade.pw");
+        } catch (java.sql.SQLException e) {
+            throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Cannot set the superuser's password on the upgraded"
+                    + " cluster: " + e.getSQLState() + ". Run startup again.", e);
+        }
     }
 
     @Override
