@@ -740,6 +740,10 @@ du_pre_upgrade() {
     plain) ;;
     *) du_log WARN "DOGU_UPGRADE_BACKUP_STRATEGY=${DOGU_UPGRADE_BACKUP_STRATEGY:-} needs Java; the shell path writes a plain pg_dumpall backup (post-upgrade restores what the manifest says)" ;;
   esac
+  case ${DOGU_UPGRADE_METHOD:-dump} in
+    dump) ;;
+    *) du_log WARN "DOGU_UPGRADE_METHOD=${DOGU_UPGRADE_METHOD:-} needs Java in this version; the shell path writes a plain pg_dumpall backup, which the new image restores" ;;
+  esac
   [ -n "${DOGU_UPGRADE_EVENTS_FILE:-}" ] && du_log WARN "DOGU_UPGRADE_EVENTS_FILE is not written by the shell path; the log lines are the record"
 
   trap du_on_exit EXIT

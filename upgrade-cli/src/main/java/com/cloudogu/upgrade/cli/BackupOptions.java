@@ -13,4 +13,10 @@ final class BackupOptions {
 
     @Option(names = "--jobs", paramLabel = "N")
     int jobs;
+
+    @Option(names = "--upgrade-method", paramLabel = "dump|pg-upgrade")
+    String upgradeMethod;
+
+    @Option(names = "--pg-upgrade-mode", paramLabel = "auto|clone|copy|link")
+    String pgUpgradeMode;
 }

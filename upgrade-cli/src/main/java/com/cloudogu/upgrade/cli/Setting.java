@@ -41,6 +41,12 @@ enum Setting {
                     + " backup's own format"),
     JOBS("--jobs", "DOGU_UPGRADE_JOBS", "0", Type.INT,
             "Parallel jobs of the parallel dump and restore, 0 for one per CPU"),
+    UPGRADE_METHOD("--upgrade-method", "DOGU_UPGRADE_METHOD", "dump", Type.STRING,
+            "How a major upgrade crosses: 'dump' (a full backup, restored into a fresh cluster) or 'pg-upgrade'"
+                    + " (pre-upgrade carries the old installation over the volume; the new image runs pg_upgrade)"),
+    PG_UPGRADE_MODE("--pg-upgrade-mode", "DOGU_UPGRADE_PG_UPGRADE_MODE", "auto", Type.STRING,
+            "With --upgrade-method pg-upgrade: 'auto' (clone where the file system can, else copy where there is"
+                    + " room), 'clone', 'copy' or 'link' (link needs a dump as its rollback)"),
     PLUGINS("--plugins", "DOGU_UPGRADE_PLUGINS", null, Type.STRING,
             "Also load the migrations (and other providers) of every *.jar in DIR; DIR and its jars must belong to root"
                     + " or the current user and not be writable by group or others"),

@@ -2,6 +2,8 @@ package com.cloudogu.upgrade.cli;
 
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.BackupStrategy;
+import com.cloudogu.upgrade.core.PgUpgradeMode;
+import com.cloudogu.upgrade.core.UpgradeMethod;
 import com.cloudogu.upgrade.core.DoguUpgrade;
 import com.cloudogu.upgrade.core.PluginDirectory;
 import com.cloudogu.upgrade.core.StateStores;
@@ -74,6 +76,8 @@ final class SettingValues {
                 .readOnlyDuringBackup(flag(Setting.READ_ONLY_DURING_BACKUP))
                 .backupStrategy(BackupStrategy.parse(string(Setting.BACKUP_STRATEGY)))
                 .jobs((Integer) values.get(Setting.JOBS))
+                .upgradeMethod(UpgradeMethod.parse(string(Setting.UPGRADE_METHOD)))
+                .pgUpgradeMode(PgUpgradeMode.parse(string(Setting.PG_UPGRADE_MODE)))
                 .build();
         DoguUpgrade.Builder builder = DoguUpgrade.builder().settings(settings).stateStore(store);
         String plugins = string(Setting.PLUGINS);

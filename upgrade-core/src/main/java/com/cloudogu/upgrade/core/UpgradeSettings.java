@@ -26,6 +26,8 @@ public final class UpgradeSettings {
     private final boolean readOnlyDuringBackup;
     private final BackupStrategy backupStrategy;
     private final int jobs;
+    private final UpgradeMethod upgradeMethod;
+    private final PgUpgradeMode pgUpgradeMode;
 
     private UpgradeSettings(Builder b) {
         this.dataDirectory = b.dataDirectory;
@@ -41,6 +43,8 @@ public final class UpgradeSettings {
         this.readOnlyDuringBackup = b.readOnlyDuringBackup;
         this.backupStrategy = b.backupStrategy;
         this.jobs = b.jobs;
+        this.upgradeMethod = Objects.requireNonNull(b.upgradeMethod, "upgradeMethod");
+        this.pgUpgradeMode = Objects.requireNonNull(b.pgUpgradeMode, "pgUpgradeMode");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(backupDirectory, "backupDirectory");
         Objects.requireNonNull(lockFile, "lockFile");
@@ -68,6 +72,8 @@ public final class UpgradeSettings {
         b.readOnlyDuringBackup = readOnlyDuringBackup;
         b.backupStrategy = backupStrategy;
         b.jobs = jobs;
+        b.upgradeMethod = upgradeMethod;
+        b.pgUpgradeMode = pgUpgradeMode;
         return b;
     }
 
@@ -136,6 +142,16 @@ public final class UpgradeSettings {
         return jobs;
     }
 
+    /** @return how a cluster crosses a major version */
+    public UpgradeMethod upgradeMethod() {
+        return upgradeMethod;
+    }
+
+    /** @return the pg_upgrade mode, for {@link UpgradeMethod#PG_UPGRADE} */
+    public PgUpgradeMode pgUpgradeMode() {
+        return pgUpgradeMode;
+    }
+
     @Override
     public String toString() {
         // PATH is left out: long, and not a setting anyone looks for here
@@ -158,6 +174,8 @@ public final class UpgradeSettings {
         private boolean readOnlyDuringBackup;
         private BackupStrategy backupStrategy = BackupStrategy.PLAIN;
         private int jobs;
+        private UpgradeMethod upgradeMethod = UpgradeMethod.DUMP;
+        private PgUpgradeMode pgUpgradeMode = PgUpgradeMode.AUTO;
 
         private Builder() {
         }
@@ -237,6 +255,18 @@ public final class UpgradeSettings {
         /** @param v make the old cluster read-only before the dump @return this */
         public Builder readOnlyDuringBackup(boolean v) {
             readOnlyDuringBackup = v;
+            return this;
+        }
+
+        /** @param v how a cluster crosses a major version @return this */
+        public Builder upgradeMethod(UpgradeMethod v) {
+            upgradeMethod = v;
+            return this;
+        }
+
+        /** @param v the pg_upgrade mode @return this */
+        public Builder pgUpgradeMode(PgUpgradeMode v) {
+            pgUpgradeMode = v;
             return this;
         }
 

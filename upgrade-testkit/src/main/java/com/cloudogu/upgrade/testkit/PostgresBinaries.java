@@ -32,10 +32,33 @@ public final class PostgresBinaries {
 
     private final String version;
     private final Path home;
+    private final Path share;
 
     PostgresBinaries(String version, Path home) {
+        this(version, home, home.resolve("share").resolve("postgresql"));
+    }
+
+    private PostgresBinaries(String version, Path home, Path share) {
         this.version = Objects.requireNonNull(version, "version");
         this.home = Objects.requireNonNull(home, "home");
+        this.share = Objects.requireNonNull(share, "share");
+    }
+
+    /**
+     * The server programs of a complete installation (e.g. from {@code DebianInstallations}), to run
+     * as a test server or put on an "image's" {@code PATH} like zonky binaries.
+     *
+     * @param installation the installation
+     * @return its binaries, with the version {@code MAJOR.MINOR.0} read from {@code postgres -V}
+     */
+    public static PostgresBinaries of(com.cloudogu.upgrade.testkit.install.PostgresInstallation installation) {
+        Matcher m = Pattern.compile("\\(PostgreSQL\\) (\\d+)\\.(\\d+)").matcher(installation.versionLine());
+        if (!m.find()) {
+            throw new IllegalArgumentException("Cannot read the version of " + installation + " from '"
+                    + installation.versionLine() + "'");
+        }
+        return new PostgresBinaries(m.group(1) + "." + m.group(2) + ".0", installation.bin().getParent(),
+                installation.share());
     }
 
     /**
@@ -119,7 +142,7 @@ public final class PostgresBinaries {
 
     /** @return the share directory ({@code share/postgresql}: extensions, timezone data, fix scripts) */
     public Path share() {
-        return home.resolve("share").resolve("postgresql");
+        return share;
     }
 
     /**

@@ -87,7 +87,8 @@ public final class EmbeddedDogu implements AutoCloseable {
     }
 
     private Path perMajor(String version) {
-        return volume.resolve(Integer.toString(PostgresBinaries.of(version).major())).resolve("docker");
+        // the major from the version text itself: an "image" may be a complete installation, not zonky's
+        return volume.resolve(version.substring(0, version.indexOf('.'))).resolve("docker");
     }
 
     /**
@@ -147,6 +148,14 @@ public final class EmbeddedDogu implements AutoCloseable {
      */
     public CliProcess cli(PostgresBinaries image) {
         return new CliProcess(CliProcess.defaultJar(), environment(image), logs);
+    }
+
+    /**
+     * @param image an image's server programs, e.g. {@code PostgresBinaries.of(DebianInstallations.get(15))}
+     * @return the running server on that image's PGDATA
+     */
+    public PostgresServer startServer(PostgresBinaries image) {
+        return start(PostgresServer.builder(image), image.version());
     }
 
     /** @param version the image's server @return the environment the hooks run with */

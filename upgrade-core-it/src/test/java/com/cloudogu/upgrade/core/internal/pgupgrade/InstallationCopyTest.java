@@ -57,7 +57,7 @@ class InstallationCopyTest {
                             .doesNotContain(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE));
         }
 
-        InstallationProbe probe = InstallationProbe.of(target, runner);
+        InstallationProbe probe = InstallationProbe.of(target, runner, com.cloudogu.upgrade.core.internal.server.ServerOwner.of("postgres"));
         assertThat(probe.major()).isEqualTo(15);
         assertThat(probe.overlay()).isEmpty();
         assertThat(probe.bin()).isEqualTo(bin);
@@ -89,7 +89,7 @@ class InstallationCopyTest {
         share.toFile().setWritable(true);
         Files.writeString(share, "tampered");
 
-        assertThatThrownBy(() -> InstallationProbe.of(target, runner))
+        assertThatThrownBy(() -> InstallationProbe.of(target, runner, com.cloudogu.upgrade.core.internal.server.ServerOwner.of("postgres")))
                 .isInstanceOfSatisfying(UpgradeException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.SERVER);
                     assertThat(e.getMessage()).contains(share.toString(), "differs from the manifest",

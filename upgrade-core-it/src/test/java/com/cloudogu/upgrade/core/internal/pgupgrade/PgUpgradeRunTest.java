@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.internal.pgupgrade;
 
+import com.cloudogu.upgrade.core.PgUpgradeMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloudogu.upgrade.core.internal.process.Executables;
@@ -56,7 +57,7 @@ class PgUpgradeRunTest {
         Path copy = volume.resolve(".pg-upgrade/old-15");
         Files.createDirectories(copy.getParent());
         new InstallationCopy(runner).copy(OldInstallation.of(oldInstall, runner), copy);
-        InstallationProbe probe = InstallationProbe.of(copy, runner);
+        InstallationProbe probe = InstallationProbe.of(copy, runner, owner);
         DataDirectory newData = new DataDirectory(volume.resolve("17/docker"));
         new ClusterInitializer(newInstall, runner, owner).initialize(newData, settings, SUPERUSER, Optional.empty());
         PgUpgradeRun run = new PgUpgradeRun(newInstall, probe, runner, owner);
@@ -89,7 +90,7 @@ class PgUpgradeRunTest {
         DataDirectory newData = new DataDirectory(volume.resolve("17/docker"));
         new ClusterInitializer(newInstall, runner, owner).initialize(newData, settings, SUPERUSER, Optional.empty());
 
-        ProcessResult check = new PgUpgradeRun(newInstall, InstallationProbe.of(copy, runner), runner, owner)
+        ProcessResult check = new PgUpgradeRun(newInstall, InstallationProbe.of(copy, runner, owner), runner, owner)
                 .check(oldData.path(), newData.path(), PgUpgradeMode.CLONE, volume.resolve(".pg-upgrade/work"), SUPERUSER);
 
         assertThat(check.succeeded()).isFalse();
@@ -114,7 +115,7 @@ class PgUpgradeRunTest {
         Path copy = volume.resolve(".pg-upgrade/old-15");
         Files.createDirectories(copy.getParent());
         new InstallationCopy(runner).copy(OldInstallation.of(oldInstall, runner), copy);
-        OldClusterShutdown shutdown = new OldClusterShutdown(InstallationProbe.of(copy, runner), runner, owner);
+        OldClusterShutdown shutdown = new OldClusterShutdown(InstallationProbe.of(copy, runner, owner), runner, owner);
         assertThat(shutdown.state(oldData.path())).isEqualTo("in production");
 
         shutdown.ensureCleanlyShutDown(oldData.path(), volume.resolve(".pg-upgrade/recovery"));

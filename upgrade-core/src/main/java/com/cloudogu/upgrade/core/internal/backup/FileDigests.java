@@ -25,7 +25,7 @@ import java.util.concurrent.Future;
  * Size and SHA-256 of every file of a directory backup, several files at a time (hashing runs at
  * disk speed per core; a directory backup has many files).
  */
-final class FileDigests {
+public final class FileDigests {
 
     private FileDigests() {
     }
@@ -37,7 +37,7 @@ final class FileDigests {
      * @param fsync also force each file to disk
      * @return one entry per path, same order
      */
-    static List<BackupManifest.FileEntry> measure(Path dir, List<String> paths, int threads, boolean fsync)
+    public static List<BackupManifest.FileEntry> measure(Path dir, List<String> paths, int threads, boolean fsync)
             throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, paths.size())), r -> {
             Thread t = new Thread(r, "dogu-upgrade-sha256");
@@ -76,7 +76,7 @@ final class FileDigests {
     }
 
     /** @param files the manifest's file list @return hex SHA-256 over "path size sha256" lines, in order */
-    static String listDigest(List<BackupManifest.FileEntry> files) {
+    public static String listDigest(List<BackupManifest.FileEntry> files) {
         MessageDigest d;
         try {
             d = MessageDigest.getInstance("SHA-256");

@@ -1,5 +1,7 @@
 package com.cloudogu.upgrade.core.internal.format;
 
+import com.cloudogu.upgrade.core.UpgradeMethod;
+import com.cloudogu.upgrade.core.internal.pgupgrade.InstallationDumper;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.core.BackupStrategy;
@@ -20,7 +22,8 @@ public final class BackupFormats {
 
     /** @param tools what the built-in formats dump and restore with */
     public BackupFormats(FormatTools tools) {
-        this(List.of(new PlainFormat(tools), new ParallelFormat(tools)));
+        this(List.of(new PlainFormat(tools), new ParallelFormat(tools),
+                new PgUpgradeFormat(tools, tools.installation(), tools.pgUpgradeMode())));
     }
 
     /** @param formats the formats, each with its own manifest format */
@@ -30,6 +33,15 @@ public final class BackupFormats {
                 throw new IllegalArgumentException("two formats write manifest format " + f.manifestFormat());
             }
         }
+    }
+
+    /**
+     * @param method the configured upgrade method
+     * @param strategy the configured backup strategy, for {@link UpgradeMethod#DUMP}
+     * @return the format pre-upgrade writes
+     */
+    public BackupFormat forDump(UpgradeMethod method, BackupStrategy strategy) {
+        return method == UpgradeMethod.PG_UPGRADE ? forManifestFormat(InstallationDumper.FORMAT) : forStrategy(strategy);
     }
 
     /**

@@ -69,42 +69,11 @@ public final class InstallationCopy {
             Path staging = target.resolveSibling(target.getFileName() + ".partial");
             BackupFiles.deleteTree(staging);
             Files.createDirectories(staging);
-            Map<String, String> files = new TreeMap<>();
-            List<Path> elves = new ArrayList<>();
-            for (Path program : old.programs()) {
-                copyInto(staging, program, files);
-                elves.add(program);
-            }
-            for (Path dir : List.of(old.pkglib(), old.share())) {
-                try (Stream<Path> tree = Files.walk(dir)) {
-                    for (Path p : tree.filter(Files::isRegularFile).filter(p -> !isJit(dir, p)).toList()) {
-                        copyInto(staging, p, files);
-                        if (p.getFileName().toString().endsWith(".so")) {
-                            elves.add(p);
-                        }
-                    }
-                }
-            }
-            LibraryClosure closure = new LibraryClosure();
-            for (Path elf : elves) {
-                ProcessResult r = runner.run(Command.of("ldd", elf.toString()).captureStdout().build());
-                closure.add(r.stdout());
-            }
-            Path deps = Files.createDirectories(staging.resolve("deps"));
-            for (Map.Entry<String, Path> lib : closure.resolved().entrySet()) {
-                Path copy = deps.resolve(lib.getKey());
-                Files.copy(lib.getValue(), copy, StandardCopyOption.REPLACE_EXISTING);
-                files.put("deps/" + lib.getKey(), Checksums.sha256(copy));
-            }
-            Properties manifest = manifest(old, files, closure);
-            try (OutputStream out = Files.newOutputStream(staging.resolve(MANIFEST))) {
-                manifest.store(out, "dogu-upgrade: the old PostgreSQL installation, carried over for pg_upgrade");
-            }
+            Properties manifest = copyInto(old, staging);
             sealed(staging);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
             Durable.syncDirectory(target.getParent());
-            LOG.info("old installation {} carried over to {}: {} files, {} libraries ({} not found) in {} ms",
-                    old.version(), target, files.size(), closure.resolved().size(), closure.missing().size(),
+            LOG.info("old installation {} carried over to {} in {} ms", old.version(), target,
                     (System.nanoTime() - t0) / 1_000_000);
             return manifest;
         } catch (IOException e) {
@@ -112,6 +81,51 @@ public final class InstallationCopy {
                     + target + ": " + e.getMessage() + ". Nothing was changed in the cluster; free space on the"
                     + " volume or use --upgrade-method dump, then run pre-upgrade again.", e);
         }
+    }
+
+    /**
+     * Copies the installation into a directory that the caller publishes (and seals) itself.
+     *
+     * @param old the installation to carry over
+     * @param directory an empty directory
+     * @return the installation's manifest, also written to {@link #MANIFEST} in the directory
+     * @throws IOException if a file cannot be copied
+     */
+    public Properties copyInto(OldInstallation old, Path directory) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        List<Path> elves = new ArrayList<>();
+        for (Path program : old.programs()) {
+            copyInto(directory, program, files);
+            elves.add(program);
+        }
+        for (Path dir : List.of(old.pkglib(), old.share())) {
+            try (Stream<Path> tree = Files.walk(dir)) {
+                for (Path p : tree.filter(Files::isRegularFile).filter(p -> !isJit(dir, p)).toList()) {
+                    copyInto(directory, p, files);
+                    if (p.getFileName().toString().endsWith(".so")) {
+                        elves.add(p);
+                    }
+                }
+            }
+        }
+        LibraryClosure closure = new LibraryClosure();
+        for (Path elf : elves) {
+            ProcessResult r = runner.run(Command.of("ldd", elf.toString()).captureStdout().build());
+            closure.add(r.stdout());
+        }
+        Path deps = Files.createDirectories(directory.resolve("deps"));
+        for (Map.Entry<String, Path> lib : closure.resolved().entrySet()) {
+            Path copy = deps.resolve(lib.getKey());
+            Files.copy(lib.getValue(), copy, StandardCopyOption.REPLACE_EXISTING);
+            files.put("deps/" + lib.getKey(), Checksums.sha256(copy));
+        }
+        Properties manifest = manifest(old, files, closure);
+        try (OutputStream out = Files.newOutputStream(directory.resolve(MANIFEST))) {
+            manifest.store(out, "dogu-upgrade: the old PostgreSQL installation, carried over for pg_upgrade");
+        }
+        LOG.info("old installation {}: {} files, {} libraries ({} not found by the loader here)", old.version(),
+                files.size(), closure.resolved().size(), closure.missing().size());
+        return manifest;
     }
 
     /**
@@ -155,8 +169,13 @@ public final class InstallationCopy {
         return p;
     }
 
-    /** Takes write access from group and others, then fsyncs every file and directory. */
-    private static void sealed(Path staging) throws IOException {
+    /**
+     * Takes write access from group and others, then fsyncs every file and directory.
+     *
+     * @param staging the copy
+     * @throws IOException if a mode cannot be set or a file synced
+     */
+    public static void sealed(Path staging) throws IOException {
         try (Stream<Path> tree = Files.walk(staging)) {
             for (Path p : tree.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 if (Files.isDirectory(p)) {

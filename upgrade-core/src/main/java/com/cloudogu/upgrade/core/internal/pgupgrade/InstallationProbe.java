@@ -8,6 +8,7 @@ import com.cloudogu.upgrade.core.internal.io.Durable;
 import com.cloudogu.upgrade.core.internal.process.Command;
 import com.cloudogu.upgrade.core.internal.process.ProcessResult;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
+import com.cloudogu.upgrade.core.internal.server.ServerOwner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +38,11 @@ public record InstallationProbe(Path bin, Optional<Path> overlay, int major) {
     /**
      * @param copy a complete copy written by {@link InstallationCopy}
      * @param runner runs {@code ldd} and the programs
+     * @param owner the database OS user, who runs them: nothing from the volume runs as root
      * @return the runnable old installation
      * @throws UpgradeException ({@code DU-SERVER}) naming what does not match or does not run
      */
-    public static InstallationProbe of(Path copy, ProcessRunner runner) {
+    public static InstallationProbe of(Path copy, ProcessRunner runner, ServerOwner owner) {
         long t0 = System.nanoTime();
         try {
             Properties manifest = InstallationCopy.read(copy);
@@ -57,7 +59,7 @@ public record InstallationProbe(Path bin, Optional<Path> overlay, int major) {
             Set<String> missing = new LinkedHashSet<>();
             try (var programs = Files.list(bin)) {
                 for (Path program : programs.toList()) {
-                    ProcessResult r = runner.run(Command.of("ldd", program.toString()).captureStdout().build());
+                    ProcessResult r = runner.run(Command.of("ldd", program.toString()).runAs(owner.name()).captureStdout().build());
                     missing.addAll(new LibraryClosure().add(r.stdout()).missing());
                 }
             }
@@ -67,7 +69,7 @@ public record InstallationProbe(Path bin, Optional<Path> overlay, int major) {
                 if (!Files.isExecutable(program)) {
                     continue;
                 }
-                Command.Builder version = Command.of(program.toString(), "-V").captureStdout();
+                Command.Builder version = Command.of(program.toString(), "-V").runAs(owner.name()).captureStdout();
                 overlay.ifPresent(o -> version.env("LD_LIBRARY_PATH", o.toString()));
                 ProcessResult r = runner.run(version.build());
                 if (!r.succeeded() || !r.stdout().contains("(PostgreSQL) " + major)) {

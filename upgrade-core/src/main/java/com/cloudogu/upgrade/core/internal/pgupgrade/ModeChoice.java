@@ -2,7 +2,7 @@ package com.cloudogu.upgrade.core.internal.pgupgrade;
 
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
-import java.util.Optional;
+import com.cloudogu.upgrade.core.PgUpgradeMode;
 
 /**
  * Which pg_upgrade mode runs, and why, from what was asked and what is true on the volume. In
@@ -24,16 +24,16 @@ public record ModeChoice(PgUpgradeMode mode, String reason) {
     public static final long MARGIN = 256L * 1024 * 1024;
 
     /**
-     * @param requested the mode asked for, empty for {@code auto}
+     * @param requested the mode asked for
      * @param facts what is true on the volume
      * @return the mode and why
      * @throws UpgradeException ({@code DU-SPACE} or {@code DU-USAGE}) when the requested mode cannot
      *     run safely, naming what to do
      */
-    public static ModeChoice choose(Optional<PgUpgradeMode> requested, Facts facts) {
+    public static ModeChoice choose(PgUpgradeMode requested, Facts facts) {
         long copyNeeds = facts.relationBytes() + MARGIN;
-        if (requested.isPresent()) {
-            PgUpgradeMode mode = requested.get();
+        if (requested != PgUpgradeMode.AUTO) {
+            PgUpgradeMode mode = requested;
             switch (mode) {
                 case CLONE -> {
                     if (!facts.cloneWorks()) {

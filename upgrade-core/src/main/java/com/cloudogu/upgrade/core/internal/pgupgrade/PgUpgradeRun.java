@@ -2,6 +2,7 @@ package com.cloudogu.upgrade.core.internal.pgupgrade;
 
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
+import com.cloudogu.upgrade.core.PgUpgradeMode;
 import com.cloudogu.upgrade.core.internal.process.Command;
 import com.cloudogu.upgrade.core.internal.process.ProcessResult;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
@@ -62,16 +63,29 @@ public final class PgUpgradeRun {
         long t0 = System.nanoTime();
         ProcessResult r = runner.run(command(oldData, newData, mode, workDirectory, superuser, jobs, false));
         if (!r.succeeded()) {
-            throw new UpgradeException(ErrorCode.RESTORE_FAILED, "pg_upgrade " + mode.flag() + " from " + oldData
+            throw new UpgradeException(ErrorCode.RESTORE_FAILED, "pg_upgrade " + flag(mode) + " from " + oldData
                     + " to " + newData + " failed (exit " + r.exitCode() + "): " + reason(r)
                     + ". Its logs are in " + workDirectory + ".");
         }
-        LOG.info("pg_upgrade {} from PostgreSQL {} to {} finished in {} ms", mode.flag(), old.major(),
+        LOG.info("pg_upgrade {} from PostgreSQL {} to {} finished in {} ms", flag(mode), old.major(),
                 target.version(), (System.nanoTime() - t0) / 1_000_000);
     }
 
+    /**
+     * @param mode a concrete mode (not {@link PgUpgradeMode#AUTO})
+     * @return pg_upgrade's option for it
+     */
+    static String flag(PgUpgradeMode mode) {
+        return switch (mode) {
+            case CLONE -> "--clone";
+            case COPY -> "--copy";
+            case LINK -> "--link";
+            case AUTO -> throw new IllegalArgumentException("auto is chosen before pg_upgrade runs");
+        };
+    }
+
     /** @return pg_upgrade's own reason: its last lines before the failure, without the banner */
-    static String reason(ProcessResult r) {
+    public static String reason(ProcessResult r) {
         List<String> lines = (r.stdout() + "\n" + r.stderrTail()).lines().map(String::strip)
                 .filter(l -> !l.isEmpty() && !l.startsWith("Performing") && !l.startsWith("---")
                         && !l.endsWith(" ok") && !l.startsWith("Checking "))
@@ -90,7 +104,7 @@ public final class PgUpgradeRun {
         }
         List<String> args = new ArrayList<>(List.of("--old-bindir=" + old.bin(), "--new-bindir=" + target.binDirectory(),
                 "--old-datadir=" + oldData, "--new-datadir=" + newData, "--username=" + superuser,
-                "--socketdir=" + workDirectory, mode.flag(), "--jobs=" + Math.max(1, jobs)));
+                "--socketdir=" + workDirectory, flag(mode), "--jobs=" + Math.max(1, jobs)));
         if (check) {
             args.add("--check");
         }

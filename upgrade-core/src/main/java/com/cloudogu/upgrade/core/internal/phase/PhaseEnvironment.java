@@ -59,7 +59,8 @@ public final class PhaseEnvironment {
         this.planner = memoize(planner);
         this.executables = new Executables(settings.path());
         this.backupFormats = memoize(() -> new BackupFormats(new FormatTools(settings.backupDirectory(), clientTools(),
-                runner, owner(), events, BackupStrategy.jobs(settings.jobs()))));
+                runner, owner(), events, BackupStrategy.jobs(settings.jobs()), this::installation,
+                settings.pgUpgradeMode(), () -> state.get(com.cloudogu.upgrade.api.state.StateKeys.PASSWORD))));
     }
 
     /**

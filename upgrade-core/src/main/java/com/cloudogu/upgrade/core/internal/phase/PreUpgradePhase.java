@@ -124,7 +124,7 @@ public final class PreUpgradePhase {
                         guard.enable();
                     }
                     try {
-                        backup = Optional.of(formats.get().forStrategy(env.settings().backupStrategy())
+                        backup = Optional.of(formats.get().forDump(env.settings().upgradeMethod(), env.settings().backupStrategy())
                                 .dump(new DumpRequest(facts, from.toString(), to.toString(), old)));
                         requireRestoreSpace(backup.get());
                     } catch (RuntimeException e) {

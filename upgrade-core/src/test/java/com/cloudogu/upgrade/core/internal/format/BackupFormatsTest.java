@@ -30,7 +30,7 @@ class BackupFormatsTest {
 
     private BackupFormats formats() {
         return new BackupFormats(new FormatTools(dir, null, null, new ServerOwner("postgres", false),
-                new EventDispatcher(), 1));
+                new EventDispatcher(), 1, () -> null, com.cloudogu.upgrade.core.PgUpgradeMode.AUTO, java.util.Optional::empty));
     }
 
     @Test
@@ -58,14 +58,24 @@ class BackupFormatsTest {
 
     @Test
     void anUnknownFormatIsRefusedBeforeAnythingChanges() {
-        BackupManifest manifest = manifest("pg-upgrade-1");
+        BackupManifest manifest = manifest("zstd-9");
 
         UpgradeException e = catchThrowableOfType(() -> formats().forManifest(manifest), UpgradeException.class);
 
         assertThat(e.code()).isEqualTo(ErrorCode.RESTORE_FAILED);
-        assertThat(e.getMessage()).isEqualTo("The backup manifest has format 'pg-upgrade-1', which this dogu-upgrade"
-                + " does not know (it knows 1, parallel-1); it was probably written by a newer version. Nothing was"
-                + " changed.");
+        assertThat(e.getMessage()).isEqualTo("The backup manifest has format 'zstd-9', which this dogu-upgrade"
+                + " does not know (it knows 1, parallel-1, pg-upgrade-1); it was probably written by a newer version."
+                + " Nothing was changed.");
+    }
+
+    @Test
+    void thePgUpgradeMethodChoosesTheCarriedOverInstallationWhateverTheBackupStrategy() {
+        for (BackupStrategy strategy : BackupStrategy.values()) {
+            assertThat(formats().forDump(com.cloudogu.upgrade.core.UpgradeMethod.PG_UPGRADE, strategy).manifestFormat())
+                    .isEqualTo("pg-upgrade-1");
+            assertThat(formats().forDump(com.cloudogu.upgrade.core.UpgradeMethod.DUMP, strategy).manifestFormat())
+                    .isEqualTo(strategy.manifestFormat());
+        }
     }
 
     @Test
