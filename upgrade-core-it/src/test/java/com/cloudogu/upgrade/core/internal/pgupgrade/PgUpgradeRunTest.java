@@ -44,30 +44,16 @@ class PgUpgradeRunTest {
     @ParameterizedTest
     @EnumSource(value = PgUpgradeMode.class, names = {"COPY", "LINK"})
     void theNewClusterHoldsTheOldRowsAfterPgUpgradeWithTheCarriedOverPrograms(PgUpgradeMode mode) throws Exception {
-        Path volume = volume();
-        PostgresInstallation oldInstall = installation(15);
-        PostgresInstallation newInstall = installation(17);
-        DataDirectory oldData = new DataDirectory(volume.resolve("15/docker"));
-        ClusterSettings settings = new ClusterSettings("UTF8", "C.UTF-8", "C.UTF-8", false);
-        new ClusterInitializer(oldInstall, runner, owner).initialize(oldData, settings, SUPERUSER, Optional.empty());
-        try (TemporaryServer old = TemporaryServer.start(oldInstall, oldData, owner, SUPERUSER, runner,
-                Duration.ofMinutes(1)); Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE orders AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 20000) g");
-        }
-        Path copy = volume.resolve(".pg-upgrade/old-15");
-        Files.createDirectories(copy.getParent());
-        new InstallationCopy(runner).copy(OldInstallation.of(oldInstall, runner), copy);
-        InstallationProbe probe = InstallationProbe.of(copy, runner, owner);
-        DataDirectory newData = new DataDirectory(volume.resolve("17/docker"));
-        new ClusterInitializer(newInstall, runner, owner).initialize(newData, settings, SUPERUSER, Optional.empty());
-        PgUpgradeRun run = new PgUpgradeRun(newInstall, probe, runner, owner);
-        Path work = volume.resolve(".pg-upgrade/work");
+        Volume v = volumeWithOldClusterAndCarriedOverInstallation(old -> old.execute(
+                "CREATE TABLE orders AS SELECT g AS id, md5(g::text) AS note FROM generate_series(1, 20000) g"));
+        PgUpgradeRun run = new PgUpgradeRun(v.newInstall(), InstallationProbe.of(v.copy(), runner, owner), runner, owner);
 
-        ProcessResult check = run.check(oldData.path(), newData.path(), mode, work, SUPERUSER);
+        ProcessResult check = run.check(v.oldData(), v.newData(), mode, v.work(), SUPERUSER);
         assertThat(check.succeeded()).as(check.stdout()).isTrue();
-        run.upgrade(oldData.path(), newData.path(), mode, work, SUPERUSER, 2);
+        run.upgrade(v.oldData(), v.newData(), mode, v.work(), SUPERUSER, 2);
 
-        try (TemporaryServer upgraded = TemporaryServer.start(newInstall, newData, owner, SUPERUSER, runner,
+        try (TemporaryServer upgraded = TemporaryServer.start(v.newInstall(), new DataDirectory(v.newData()), owner,
+                SUPERUSER, runner,
                 Duration.ofMinutes(1)); Connection c = upgraded.connect("postgres"); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*), md5(string_agg(note, ',' ORDER BY id)) FROM orders")) {
             assertThat(upgraded.majorVersion()).isEqualTo(17);
@@ -78,24 +64,14 @@ class PgUpgradeRunTest {
 
     @Test
     void cloneIsRefusedByTheCheckOnAFileSystemWithoutReflinksAndNothingIsTouched() throws Exception {
-        Path volume = volume();
-        PostgresInstallation oldInstall = installation(15);
-        PostgresInstallation newInstall = installation(17);
-        DataDirectory oldData = new DataDirectory(volume.resolve("15/docker"));
-        ClusterSettings settings = new ClusterSettings("UTF8", "C.UTF-8", "C.UTF-8", false);
-        new ClusterInitializer(oldInstall, runner, owner).initialize(oldData, settings, SUPERUSER, Optional.empty());
-        Path copy = volume.resolve(".pg-upgrade/old-15");
-        Files.createDirectories(copy.getParent());
-        new InstallationCopy(runner).copy(OldInstallation.of(oldInstall, runner), copy);
-        DataDirectory newData = new DataDirectory(volume.resolve("17/docker"));
-        new ClusterInitializer(newInstall, runner, owner).initialize(newData, settings, SUPERUSER, Optional.empty());
+        Volume v = volumeWithOldClusterAndCarriedOverInstallation(old -> { });
 
-        ProcessResult check = new PgUpgradeRun(newInstall, InstallationProbe.of(copy, runner, owner), runner, owner)
-                .check(oldData.path(), newData.path(), PgUpgradeMode.CLONE, volume.resolve(".pg-upgrade/work"), SUPERUSER);
+        ProcessResult check = new PgUpgradeRun(v.newInstall(), InstallationProbe.of(v.copy(), runner, owner), runner,
+                owner).check(v.oldData(), v.newData(), PgUpgradeMode.CLONE, v.work(), SUPERUSER);
 
         assertThat(check.succeeded()).isFalse();
         assertThat(PgUpgradeRun.reason(check)).containsIgnoringCase("clone");
-        assertThat(oldData.path().resolve("global/pg_control")).isRegularFile();
+        assertThat(v.oldData().resolve("global/pg_control")).isRegularFile();
     }
 
     @Test
@@ -128,6 +104,34 @@ class PgUpgradeRunTest {
             rs.next();
             assertThat(rs.getLong(1)).isEqualTo(1000);
         }
+    }
+
+    /** What the old cluster holds before it is stopped. */
+    private interface OldClusterContent {
+        void fill(Statement old) throws Exception;
+    }
+
+    /** A volume with a stopped old 15 cluster, its installation carried over, and a fresh 17 cluster. */
+    private record Volume(PostgresInstallation newInstall, Path oldData, Path newData, Path copy, Path work) {
+    }
+
+    private Volume volumeWithOldClusterAndCarriedOverInstallation(OldClusterContent content) throws Exception {
+        Path volume = volume();
+        PostgresInstallation oldInstall = installation(15);
+        PostgresInstallation newInstall = installation(17);
+        DataDirectory oldData = new DataDirectory(volume.resolve("15/docker"));
+        ClusterSettings settings = new ClusterSettings("UTF8", "C.UTF-8", "C.UTF-8", false);
+        new ClusterInitializer(oldInstall, runner, owner).initialize(oldData, settings, SUPERUSER, Optional.empty());
+        try (TemporaryServer old = TemporaryServer.start(oldInstall, oldData, owner, SUPERUSER, runner,
+                Duration.ofMinutes(1)); Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
+            content.fill(s);
+        }
+        Path copy = volume.resolve(".pg-upgrade/old-15");
+        Files.createDirectories(copy.getParent());
+        new InstallationCopy(runner).copy(OldInstallation.of(oldInstall, runner), copy);
+        DataDirectory newData = new DataDirectory(volume.resolve("17/docker"));
+        new ClusterInitializer(newInstall, runner, owner).initialize(newData, settings, SUPERUSER, Optional.empty());
+        return new Volume(newInstall, oldData.path(), newData.path(), copy, volume.resolve(".pg-upgrade/work"));
     }
 
     /** A fresh directory the postgres user can enter, as the dogu's volume is. */
