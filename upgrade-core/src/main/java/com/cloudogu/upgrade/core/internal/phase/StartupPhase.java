@@ -1,5 +1,6 @@
 package com.cloudogu.upgrade.core.internal.phase;
 
+import com.cloudogu.upgrade.api.migration.MigrationRules;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.migration.Migration;
@@ -198,7 +199,7 @@ public final class StartupPhase {
         initdb.initialize(data, ClusterSettings.DEFAULT, owner.name(), env.state().get(StateKeys.PASSWORD));
         // A fresh cluster of this image needs none of the repairs: count them as applied.
         for (Migration m : env.migrations()) {
-            m.marker().ifPresent(k -> env.state().set(k, "true"));
+            m.marker().ifPresent(k -> env.state().set(k, MigrationRules.MARKER_DONE));
         }
         LOG.info("fresh install: initialized {} and marked all migrations as applied", data.path());
     }
