@@ -11,6 +11,7 @@ import com.cloudogu.upgrade.core.internal.backup.FileDigests;
 import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
 import com.cloudogu.upgrade.core.internal.server.PostgresInstallation;
+import com.cloudogu.upgrade.core.internal.server.ServerOwner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ public final class InstallationDumper {
         OldInstallation old = OldInstallation.of(server, runner);
         // root keeps the copy: the database user may read and run it, never change it
         AtomicPublish publish = new AtomicPublish(directory.path().resolve("pg-upgrade-" + request.from() + ".d"),
-                com.cloudogu.upgrade.core.internal.server.ServerOwner.of("root"));
+                ServerOwner.of("root"));
         try {
             Files.createDirectory(publish.partial());
             Checkpoint.PRE_UPGRADE_BEFORE_DUMP.reach();

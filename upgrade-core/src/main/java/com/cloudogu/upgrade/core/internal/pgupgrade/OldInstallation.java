@@ -42,14 +42,6 @@ public record OldInstallation(Path bin, Path pkglib, Path share, int major, Stri
     }
 
     private static Path pkglib(Path bin, ProcessRunner runner) {
-        Path pgConfig = bin.resolve("pg_config");
-        if (Files.isExecutable(pgConfig)) {
-            ProcessResult r = runner.run(Command.of(pgConfig.toString(), "--pkglibdir").captureStdout().build());
-            Path reported = r.succeeded() ? Path.of(r.stdout().strip()) : null;
-            if (reported != null && Files.isRegularFile(reported.resolve("plpgsql.so"))) {
-                return reported;
-            }
-        }
         List<Path> candidates = new ArrayList<>();
         Path prefix = bin.getParent();
         candidates.add(prefix.resolve("lib/postgresql"));
@@ -57,6 +49,14 @@ public record OldInstallation(Path bin, Path pkglib, Path share, int major, Stri
         for (Path c : candidates) {
             if (Files.isRegularFile(c.resolve("plpgsql.so"))) {
                 return c;
+            }
+        }
+        Path pgConfig = bin.resolve("pg_config");
+        if (Files.isExecutable(pgConfig)) {
+            ProcessResult r = runner.run(Command.of(pgConfig.toString(), "--pkglibdir").captureStdout().build());
+            Path reported = r.succeeded() ? Path.of(r.stdout().strip()) : null;
+            if (reported != null && Files.isRegularFile(reported.resolve("plpgsql.so"))) {
+                return reported;
             }
         }
         throw new UpgradeException(ErrorCode.SERVER, "Cannot find the package library directory (plpgsql.so) of "

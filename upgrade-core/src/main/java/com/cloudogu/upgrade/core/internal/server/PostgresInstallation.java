@@ -8,6 +8,7 @@ import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,14 +56,6 @@ public record PostgresInstallation(Path binDirectory, Path shareDirectory, int m
     }
 
     private static Path shareDirectory(Path bin, int major, ProcessRunner runner) {
-        // pg_config, where the image has it, knows; it answers relative to where it lies, as postgres does
-        Path pgConfig = bin.resolve("pg_config");
-        if (Files.isExecutable(pgConfig)) {
-            var r = runner.run(Command.of(pgConfig.toString(), "--sharedir").captureStdout().build());
-            if (r.succeeded() && Files.isRegularFile(Path.of(r.stdout().strip()).resolve("postgres.bki"))) {
-                return Path.of(r.stdout().strip());
-            }
-        }
         Path prefix = bin.getParent();
         List<Path> candidates = new java.util.ArrayList<>(List.of(
                 prefix.resolve("share/postgresql"),
@@ -73,15 +66,30 @@ public record PostgresInstallation(Path binDirectory, Path shareDirectory, int m
             candidates.add(prefix.getParent().getParent().getParent().resolve("share/postgresql")
                     .resolve(Integer.toString(major)));
         }
+        Optional<Path> found = firstWithBki(candidates);
+        if (found.isPresent()) {
+            return found.get();
+        }
+        // then pg_config (where the image has it; a process start, so not first), then the host's own places
+        Path pgConfig = bin.resolve("pg_config");
+        if (Files.isExecutable(pgConfig)) {
+            var r = runner.run(Command.of(pgConfig.toString(), "--sharedir").captureStdout().build());
+            if (r.succeeded() && Files.isRegularFile(Path.of(r.stdout().strip()).resolve("postgres.bki"))) {
+                return Path.of(r.stdout().strip());
+            }
+        }
         candidates.add(Path.of("/usr/share/postgresql", Integer.toString(major)));
         candidates.add(Path.of("/usr/share/postgresql"));
-        for (Path c : candidates) {
-            if (Files.isRegularFile(c.resolve("postgres.bki"))) {
-                return c;
-            }
+        found = firstWithBki(candidates);
+        if (found.isPresent()) {
+            return found.get();
         }
         throw new UpgradeException(ErrorCode.SERVER, "Cannot find the share directory (postgres.bki) of the server in "
                 + bin + "; looked in " + candidates + ".");
+    }
+
+    private static Optional<Path> firstWithBki(List<Path> candidates) {
+        return candidates.stream().filter(c -> Files.isRegularFile(c.resolve("postgres.bki"))).findFirst();
     }
 
     /** @param program e.g. {@code initdb} @return its path in this installation */
