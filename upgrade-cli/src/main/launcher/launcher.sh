@@ -492,12 +492,15 @@ du_kill_writers() { # PREFIX SUFFIX
   du_killed=""
   for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
     du_found=
+    # pg_dumpall before its pg_dump: killed first, pg_dump would make pg_dumpall exit on its own
+    # (and /proc's order, by name, is not the order of the pids)
+    for du_want in pg_dumpall pg_dump; do
     for du_proc in /proc/[0-9]*; do
       du_pid=${du_proc#/proc/}
       # the name first, with the 'read' builtin: no process is started for the hundreds of others
       du_comm=
       read -r du_comm 2>/dev/null <"$du_proc/comm" || continue
-      case $du_comm in pg_dumpall | pg_dump) ;; *) continue ;; esac
+      [ "$du_comm" = "$du_want" ] || continue
       [ "$du_pid" = "$$" ] && continue
       du_cmdline=$(tr '\0' '\n' <"$du_proc/cmdline" 2>/dev/null) || continue
       case $du_cmdline in *"$1"*"$2"*) ;; *) continue ;; esac
@@ -509,6 +512,7 @@ du_kill_writers() { # PREFIX SUFFIX
       du_log INFO "stopping ${du_prog##*/} (pid $du_pid), which still writes a file $1*$2"
       kill -9 "$du_pid" 2>/dev/null || du_log WARN "could not stop pid $du_pid; its file has another name than this attempt's"
       du_killed="$du_killed $du_pid"
+    done
     done
     [ -z "$du_found" ] && return 0
     du_sleep 0.2

@@ -178,7 +178,8 @@ class ShellPreUpgradeIT {
             assertThat(r.stderr()).contains("removing " + firstDump)
                     .as("each attempt writes its own file").doesNotContain("into " + firstDump);
             if (!wholeGroup) {
-                assertThat(r.stderr()).contains("stopping pg_dumpall");
+                assertThat(r.stderr()).as("pg_dumpall first, then its pg_dump")
+                        .containsSubsequence("stopping pg_dumpall (", "stopping pg_dump (");
             }
             Thread.sleep(500); // an orphan that was not stopped would write again now
             assertThat(partials(dogu)).as("no leftovers; the rerun logged:\n" + r.stderr()).isEmpty();
