@@ -125,6 +125,37 @@ public final class EmbeddedDogu implements AutoCloseable {
         return running;
     }
 
+    /**
+     * Starts the image's server on a copy of a prepared, cleanly stopped cluster instead of a fresh
+     * one: what a test's old container holds, without initdb and sample data for every case.
+     *
+     * @param template the prepared data directory (owned by the server's OS user, as {@code cp -a} keeps it)
+     * @param version its zonky version
+     * @return the running server on the image's PGDATA
+     */
+    public PostgresServer startServerFrom(Path template, String version) throws IOException, InterruptedException {
+        if (legacyImage == null) {
+            legacyImage = version;
+        }
+        Path target = pgdata(version);
+        Files.createDirectories(target.getParent());
+        for (Path dir = target.getParent(); dir.startsWith(volume) && !dir.equals(volume); dir = dir.getParent()) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Files.createDirectories(target);
+        // cp -a keeps owners and modes inside; the target directory itself takes the template's (0700, the server's)
+        run("cp", "-a", "--", template + "/.", target.toString());
+        run("chmod", "--reference=" + template, target.toString());
+        run("chown", "--reference=" + template, target.toString());
+        return start(PostgresServer.builder(version), version);
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+            throw new IOException("failed: " + String.join(" ", command));
+        }
+    }
+
     /** Stops the server started by {@link #startServer}, as replacing the container does. */
     public void stopServer() {
         if (running != null) {

@@ -250,15 +250,49 @@ class FaultMatrixIT {
         return said;
     }
 
+    /**
+     * The old container's cluster, the same for every case: prepared once (initdb, sample data, the
+     * superuser's old password), then copied onto each case's volume, so that the cases spend their
+     * time on the upgrade they kill rather than on setting it up.
+     */
     private static ClusterFingerprint prepare(EmbeddedDogu dogu) throws Exception {
-        PostgresServer old = dogu.startServer(OLD);
-        SampleData.load(old);
-        try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("ALTER ROLE postgres PASSWORD 'old-password'");
-        }
-        ClusterFingerprint before = ClusterFingerprint.of(old);
+        OldClusterTemplate template = OldClusterTemplate.get();
+        dogu.startServerFrom(template.dataDirectory(), OLD);
         dogu.setPassword(PASSWORD);
-        return before;
+        return template.fingerprint();
+    }
+
+    /** The prepared old cluster, cleanly stopped, and its fingerprint. */
+    private record OldClusterTemplate(Path dataDirectory, ClusterFingerprint fingerprint) {
+
+        private static OldClusterTemplate instance;
+
+        static synchronized OldClusterTemplate get() throws Exception {
+            if (instance == null) {
+                Path dir = Files.createTempDirectory("dogu-fault-matrix-template-");
+                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                Path data = dir.resolve("data");
+                try (PostgresServer old = PostgresServer.builder(OLD).dataDirectory(data).start()) {
+                    SampleData.load(old);
+                    try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
+                        s.execute("ALTER ROLE postgres PASSWORD 'old-password'");
+                    }
+                    instance = new OldClusterTemplate(data, ClusterFingerprint.of(old));
+                }
+            }
+            return instance;
+        }
+
+        static synchronized void delete() throws IOException {
+            if (instance != null) {
+                try (Stream<Path> all = Files.walk(instance.dataDirectory().getParent())) {
+                    for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+                instance = null;
+            }
+        }
     }
 
     private static String[] args(String phase) {
@@ -315,6 +349,7 @@ class FaultMatrixIT {
 
     @AfterAll
     static void writeMatrix() throws IOException {
+        OldClusterTemplate.delete();
         StringBuilder md = new StringBuilder();
         for (EmbeddedDogu.Layout layout : List.of(EmbeddedDogu.Layout.PER_MAJOR, EmbeddedDogu.Layout.LEGACY)) {
             md.append("\n**").append(layout == EmbeddedDogu.Layout.PER_MAJOR
