@@ -36,22 +36,38 @@ public final class RunningCluster {
 
     /** @return what a dump needs to know about the cluster */
     public Facts facts() {
-        String sql = "SELECT (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn),"
-                + " pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, current_setting('data_checksums'),"
-                + " current_setting('server_version_num'), current_setting('data_directory')"
-                + " FROM pg_database d WHERE d.datname = 'template1'";
         String out = runner.runChecked(Command.of(tools.path("psql").toString(), "-X", "-w", "-A", "-t", "-q",
-                        "-F", FIELD, "-d", "template1", "-c", sql)
+                        "-F", FIELD, "-d", "template1", "-c", FACTS_SQL)
                 .runAs(osUser).captureStdout().timeout(Duration.ofMinutes(2)).build(),
                 ErrorCode.BACKUP_FAILED, "query the running server (check PGHOST/PGPORT/PGUSER and that the old server runs)")
                 .stdout().strip();
-        String[] f = out.split(java.util.regex.Pattern.quote(FIELD), -1);
-        if (f.length != 7) {
+        return parse(out);
+    }
+
+    /**
+     * The facts in one row. The provider columns through {@code to_jsonb}, so that one statement
+     * serves every major: {@code datlocprovider} exists from 15 on, the provider's locale is
+     * {@code daticulocale} in 15 and 16 and {@code datlocale} from 17 on.
+     */
+    static final String FACTS_SQL = "SELECT (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn),"
+            + " pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, current_setting('data_checksums'),"
+            + " current_setting('server_version_num'), current_setting('data_directory'),"
+            + " (SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'),"
+            + " coalesce(to_jsonb(d)->>'datlocprovider', 'c'),"
+            + " coalesce(to_jsonb(d)->>'datlocale', to_jsonb(d)->>'daticulocale', '')"
+            + " FROM pg_database d WHERE d.datname = 'template1'";
+
+    /** @param row the answer to {@link #FACTS_SQL}, fields separated by {@value #FIELD} */
+    static Facts parse(String row) {
+        String[] f = row.split(java.util.regex.Pattern.quote(FIELD), -1);
+        if (f.length != 10) {
             throw new UpgradeException(ErrorCode.BACKUP_FAILED, "Unexpected answer from the running server: " + f.length
-                    + " fields instead of 7: '" + out + "'.");
+                    + " fields instead of 10: '" + row + "'.");
         }
-        return new Facts(Long.parseLong(f[0]), new ClusterSettings(f[1], f[2], f[3], "on".equals(f[4])),
-                Integer.parseInt(f[5]), java.nio.file.Path.of(f[6]));
+        // wal_segment_size is reported in bytes since PostgreSQL 11 (unit 'B')
+        ClusterSettings settings = new ClusterSettings(f[1], f[2], f[3], "on".equals(f[4]), Long.parseLong(f[7]),
+                ClusterSettings.providerName(f[8]), f[9]);
+        return new Facts(Long.parseLong(f[0]), settings, Integer.parseInt(f[5]), java.nio.file.Path.of(f[6]));
     }
 
     /**
