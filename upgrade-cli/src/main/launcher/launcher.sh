@@ -827,9 +827,11 @@ du_measure() { # DIR LIST OUT
     [ "$(wc -l <"$3")" = "$(wc -l <"$2")" ] && rm -f "$3.size" "$3.sha"
 }
 
-# A key of java.util.Properties: '\', ' ', '=', ':', '#', '!' escaped.
-du_prop_key() {
-  printf '%s' "$1" | sed -e 's/\\/\\\\/g' -e 's/[ =:#!]/\\&/g'
+# "path size sha256" lines with the path escaped for java.util.Properties, as key or value: the
+# paths hold no space, backslash or control character (du_list_installation), so '=', ':', '#'
+# and '!' are all there is to escape.
+du_escaped_entries() { # ENTRIES
+  sed 's/[=:#!]/\\&/g' "$1"
 }
 
 du_space_for_installation() {
@@ -935,9 +937,7 @@ du_carry_installation() {
     du_manifest_line share "$du_inst_share"
     du_manifest_line libraries "$du_libs"
     du_manifest_line librariesNotFound "$du_libs_missing"
-    while read -r du_path du_bytes du_sha; do
-      printf 'sha256.%s=%s\n' "$(du_prop_key "$du_path")" "$du_sha"
-    done <"$du_work/copied.entries"
+    du_escaped_entries "$du_work/copied.entries" | awk '{ print "sha256." $1 "=" $3 }'
   } >"$du_partial/installation.properties"; then
     du_copy_failed "$du_partial/installation.properties" "cannot write it"
   fi
@@ -959,7 +959,7 @@ du_carry_installation() {
   du_dump_size=$(awk '{ s += $2 } END { printf "%d\n", s }' "$du_work/entries")
   du_file_count=$(wc -l <"$du_work/entries" | tr -d ' ')
   # FileDigests.listDigest: SHA-256 over "path size sha256" lines
-  du_sha=$(while read -r du_path du_bytes du_fsha; do printf '%s %s %s\n' "$du_path" "$du_bytes" "$du_fsha"; done <"$du_work/entries" | sha256sum | cut -c1-64)
+  du_sha=$(sha256sum <"$du_work/entries" | cut -c1-64) # its lines are exactly "path size sha256"
   if ! (
     umask 077
     {
@@ -983,11 +983,7 @@ du_carry_installation() {
         du_manifest_line oldCluster.owner "$du_pgdata_owner"
       fi
       du_manifest_line files "$du_file_count"
-      du_i=0
-      while read -r du_path du_bytes du_fsha; do
-        du_manifest_line "file.$du_i" "$du_bytes $du_fsha $du_path"
-        du_i=$((du_i + 1))
-      done <"$du_work/entries"
+      du_escaped_entries "$du_work/entries" | awk '{ print "file." (NR - 1) "=" $2 " " $3 " " $1 }'
     } >"$du_manifest_partial"
   ) || { [ "$du_uid" = 0 ] && ! chown 0:0 "$du_manifest_partial"; } || ! du_sync "$du_manifest_partial"; then
     du_fail DU-BACKUP "Cannot write the manifest $du_manifest_partial. The old cluster is untouched; run pre-upgrade again."
