@@ -269,9 +269,21 @@ final class ShellHookFixture implements AutoCloseable {
         return store == Store.FILE ? "file:" + stateFile() : "doguctl";
     }
 
-    /** @return the old container's environment without Java (the hook takes the shell path) */
+    /**
+     * @return the old container's environment without Java (the hook takes the shell path); before
+     *     {@link #startOldServer} without the server's programs and connection settings
+     */
     Map<String, String> oldContainerEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
+        if (running == null) {
+            env.put("PATH", image + ":" + doguctlDir + ":" + busybox);
+            env.put("PGDATA", oldData().toString());
+            env.put("DOGU_UPGRADE_BACKUP_DIR", backupDirectory().toString());
+            env.put("DOGU_UPGRADE_STATE_STORE", storeSetting());
+            env.put("DOGU_UPGRADE_LOCK_FILE", lockFile().toString());
+            env.put("HOME", root.toString());
+            return env;
+        }
         env.put("PATH", image + ":" + doguctlDir + ":" + busybox + ":" + running.binDirectory()
                 + ":" + ClientTools.locate().directory());
         env.put("PGDATA", oldData().toString());
