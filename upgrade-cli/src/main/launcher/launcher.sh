@@ -9,7 +9,8 @@
 # errors, exit codes, backup file and manifest, state keys and their order); every other command
 # fails with one line and exit code 3. It needs nothing but POSIX sh, busybox applets, the old
 # PostgreSQL's client programs, doguctl (or the file state store) and, as root, gosu, su-exec,
-# setpriv (util-linux), runuser or su. See README "pre-upgrade without Java".
+# setpriv (util-linux), runuser or su; with DOGU_UPGRADE_METHOD=pg-upgrade also ldd or the dynamic
+# loader (its --list). See README "pre-upgrade without Java".
 # shellcheck shell=sh
 
 # --- Java ---------------------------------------------------------------------------------------
@@ -576,6 +577,7 @@ du_own_partials=
 du_partial=""
 du_manifest_partial=""
 du_err_file=""
+du_work=""
 # shellcheck disable=SC2317 # called from the EXIT trap
 du_on_exit() {
   if [ -n "$du_dump_pid" ]; then
@@ -583,8 +585,9 @@ du_on_exit() {
     du_kill_writers "$du_partial" ""
   fi
   if [ -n "$du_own_partials" ]; then
-    rm -f "$du_partial" "$du_manifest_partial" "$du_err_file" 2>/dev/null
+    rm -rf "$du_partial" "$du_manifest_partial" "$du_err_file" 2>/dev/null
   fi
+  [ -n "$du_work" ] && rm -rf "$du_work"
   du_unlock
 }
 
@@ -681,10 +684,334 @@ du_check_restore_space() {
     du_fail DU-PGDATA "Cannot read the free space of $du_pgdata."
   du_free=$((${du_fs% *} * ${du_fs#* }))
   if [ "$du_free" -lt "$du_needed" ]; then
-    rm -f "$du_target" "$du_target.manifest"
+    rm -rf "$du_target" "$du_target.manifest"
     du_fail DU-SPACE "The new container could not restore the backup: about $(du_mib "$du_needed") are needed on the volume of $du_pgdata (twice the $(du_mib "$du_dump_size") backup plus a fresh cluster, next to the old cluster and the backup), $(du_mib "$du_free") are free. Grow the volume or free space and run pre-upgrade again; nothing was recorded and the old cluster is untouched."
   fi
   du_log INFO "restore space in the new container: $(du_mib "$du_needed") needed, $(du_mib "$du_free") free on the volume of $du_pgdata"
+}
+
+# --- the pg_upgrade method: the old installation carried over (InstallationDumper) ---------------
+
+# OldInstallation.of: from the 'postgres' on PATH its bin directory, version, package library and
+# share directory (found by their relative places; pg_config only if it lies next to postgres).
+du_find_installation() {
+  du_postgres=$(command -v postgres 2>/dev/null) || du_postgres=""
+  case $du_postgres in
+    /*) ;;
+    *) du_fail DU-SERVER "No 'postgres' server program on PATH (${PATH:-}). The old installation cannot be carried over for pg_upgrade; run pre-upgrade in the dogu image or use DOGU_UPGRADE_METHOD=dump." ;;
+  esac
+  du_inst_bin=${du_postgres%/*}
+  for du_tool in initdb pg_ctl; do
+    [ -x "$du_inst_bin/$du_tool" ] || du_fail DU-SERVER "'$du_tool' is missing next to $du_postgres; the server installation is incomplete. Use DOGU_UPGRADE_METHOD=dump."
+  done
+  du_v=$("$du_postgres" --version 2>/dev/null 9>&-) || du_v=""
+  du_inst_version=$(printf '%s\n' "$du_v" | sed -n 's/.*(PostgreSQL) \([0-9][0-9]*\(\.[0-9][0-9]*\)\{0,1\}\).*/\1/p' | sed -n 1p)
+  [ -n "$du_inst_version" ] || du_fail DU-SERVER "Cannot read the version of $du_postgres from '$du_v'."
+  du_inst_major=${du_inst_version%%.*}
+  du_prefix=${du_inst_bin%/*}
+  du_pg_config="$du_inst_bin/pg_config"
+  du_inst_pkglib=""
+  for du_c in "$du_prefix/lib/postgresql" "$du_prefix/lib"; do
+    if [ -f "$du_c/plpgsql.so" ]; then du_inst_pkglib=$du_c; break; fi
+  done
+  if [ -z "$du_inst_pkglib" ] && [ -x "$du_pg_config" ]; then
+    du_c=$("$du_pg_config" --pkglibdir 2>/dev/null 9>&-) || du_c=""
+    [ -n "$du_c" ] && [ -f "$du_c/plpgsql.so" ] && du_inst_pkglib=$du_c
+  fi
+  [ -n "$du_inst_pkglib" ] || du_fail DU-SERVER "Cannot find the package library directory (plpgsql.so) of $du_inst_bin; looked in [$du_prefix/lib/postgresql, $du_prefix/lib]. The old installation cannot be carried over for pg_upgrade; use DOGU_UPGRADE_METHOD=dump."
+  # PostgresInstallation.shareDirectory; Debian's layout: <root>/usr/lib/postgresql/<major>/bin
+  set -- "$du_prefix/share/postgresql" "$du_prefix/share"
+  du_up=${du_prefix%/*}
+  case $du_up in
+    */*)
+      du_up=${du_up%/*}
+      case $du_up in */*) set -- "$@" "${du_up%/*}/share/postgresql/$du_inst_major" ;; esac ;;
+  esac
+  du_inst_share=""
+  for du_c in "$@"; do
+    if [ -f "$du_c/postgres.bki" ]; then du_inst_share=$du_c; break; fi
+  done
+  if [ -z "$du_inst_share" ] && [ -x "$du_pg_config" ]; then
+    du_c=$("$du_pg_config" --sharedir 2>/dev/null 9>&-) || du_c=""
+    [ -n "$du_c" ] && [ -f "$du_c/postgres.bki" ] && du_inst_share=$du_c
+  fi
+  if [ -z "$du_inst_share" ]; then
+    for du_c in "/usr/share/postgresql/$du_inst_major" /usr/share/postgresql; do
+      if [ -f "$du_c/postgres.bki" ]; then du_inst_share=$du_c; break; fi
+    done
+  fi
+  [ -n "$du_inst_share" ] || du_fail DU-SERVER "Cannot find the share directory (postgres.bki) of the server in $du_inst_bin; looked in [$*, /usr/share/postgresql/$du_inst_major, /usr/share/postgresql]. Use DOGU_UPGRADE_METHOD=dump."
+  du_log INFO "old installation: PostgreSQL $du_inst_version in $du_inst_bin (package library $du_inst_pkglib, share $du_inst_share)"
+}
+
+# InstallationCopy.copyInto's file set: the programs pg_upgrade runs from the old bindir, the
+# package library without the LLVM JIT and the share directory; into $du_work/files, one absolute
+# path a line, and the ELF files whose libraries are needed into $du_work/elves.
+du_list_installation() {
+  : >"$du_work/files"
+  for du_name in postgres pg_ctl pg_controldata pg_resetwal initdb; do # OldInstallation.PROGRAMS
+    [ -f "$du_inst_bin/$du_name" ] && [ -x "$du_inst_bin/$du_name" ] && printf '%s\n' "$du_inst_bin/$du_name" >>"$du_work/files"
+  done
+  cp "$du_work/files" "$du_work/elves"
+  for du_dir in "$du_inst_pkglib" "$du_inst_share"; do
+    # sorted: the order is the manifest's, not the directory's
+    find "$du_dir" \( -type f -o -type l \) 2>/dev/null | LC_ALL=C sort >"$du_work/tree" ||
+      du_fail DU-SERVER "Cannot list $du_dir. Use DOGU_UPGRADE_METHOD=dump."
+    while IFS= read -r du_f; do
+      [ -f "$du_f" ] || continue # a link to a directory or nowhere: not a file (Files.isRegularFile)
+      du_rel=${du_f#"$du_dir"/}
+      case ${du_rel%%/*} in bitcode | llvmjit*) continue ;; esac # the JIT: pg_upgrade never needs it
+      printf '%s\n' "$du_f" >>"$du_work/files"
+      case $du_f in *.so) printf '%s\n' "$du_f" >>"$du_work/elves" ;; esac
+    done <"$du_work/tree"
+  done
+  # printable ASCII without space and backslash: what sha256sum prints unescaped, the manifests'
+  # "size sha256 path" lines hold as is, and the shell reads back field by field
+  du_odd=$(LC_ALL=C grep -e '[^!-~]' -e '[\\]' "$du_work/files" | sed -n 1p)
+  if [ -n "$du_odd" ]; then
+    du_fail DU-SERVER "The old installation has a file whose name the shell path cannot record (a space, backslash or non-ASCII character): '$du_odd'. Install Java 17+ in the old image (JAVA) or use DOGU_UPGRADE_METHOD=dump."
+  fi
+}
+
+# The dynamic loader's view of one ELF file: ldd where the image has it (Alpine's musl-utils), else
+# the loader itself with --list (glibc and musl both understand it).
+du_ldd() {
+  if [ -z "${du_lister:-}" ]; then
+    if command -v ldd >/dev/null 2>&1; then
+      du_lister=ldd
+    else
+      for du_c in /lib/ld-musl-*.so.1 /lib64/ld-linux-x86-64.so.2 /lib/ld-linux-aarch64.so.1 /lib64/ld-linux*.so.* /lib/ld-linux*.so.*; do
+        if [ -f "$du_c" ] && [ -x "$du_c" ]; then du_lister=$du_c; break; fi
+      done
+      [ -n "${du_lister:-}" ] || du_fail DU-PROCESS "Cannot list the shared libraries of the old installation: neither 'ldd' is on PATH (${PATH:-}) nor a dynamic loader (/lib/ld-musl-*.so.1, /lib64/ld-linux-*.so.2) is there. Install Java in the old image or use DOGU_UPGRADE_METHOD=dump."
+    fi
+  fi
+  if [ "$du_lister" = ldd ]; then ldd "$1" 2>/dev/null 9>&-; else "$du_lister" --list "$1" 2>/dev/null 9>&-; fi
+  return 0 # as InstallationCopy: a file the loader cannot list adds nothing
+}
+
+# LibraryClosure: soname -> resolved file in first-seen order ($du_work/libs, "soname path"), and
+# the sonames the loader could not find here ($du_work/missing). A soname given as a path (the
+# interpreter of a program with its own loader) is named by its file name.
+du_library_closure() {
+  du_t1=$(date +%s)
+  while IFS= read -r du_f; do du_ldd "$du_f"; done <"$du_work/elves" >"$du_work/ldd"
+  awk -v libs="$du_work/libs" -v miss="$du_work/missing" '
+    function base(s) { sub(/.*\//, "", s); return s }
+    NF == 4 && $2 == "=>" && $3 ~ /^\// && $4 ~ /^\(0x[0-9a-f]+\)$/ {
+      s = base($1); if (!(s in res)) { res[s] = $3; order[++n] = s }; gone[s] = 1; next }
+    NF == 4 && $2 == "=>" && $3 == "not" && $4 == "found" {
+      s = $1; if (!(s in res) && !(s in seen)) { seen[s] = 1; morder[++m] = s }; next }
+    NF == 2 && $1 ~ /^\// && $2 ~ /^\(0x[0-9a-f]+\)$/ {
+      s = base($1); if (!(s in res)) { res[s] = $1; order[++n] = s }; gone[s] = 1; next }
+    END {
+      printf "" > libs; printf "" > miss
+      for (i = 1; i <= n; i++) print order[i] " " res[order[i]] > libs
+      for (i = 1; i <= m; i++) if (!(morder[i] in gone)) print morder[i] > miss
+    }' "$du_work/ldd" || du_fail DU-PROCESS "Cannot read the loader's list of shared libraries (awk failed)."
+  du_libs=$(cut -d' ' -f1 "$du_work/libs" | tr '\n' ' ')
+  du_libs=${du_libs% }
+  du_libs_missing=$(tr '\n' ' ' <"$du_work/missing")
+  du_libs_missing=${du_libs_missing% }
+  du_log INFO "shared-library closure of the old installation: $(wc -l <"$du_work/libs" | tr -d ' ') libraries ($(wc -l <"$du_work/missing" | tr -d ' ') not found by the loader here) via $du_lister in $(($(date +%s) - du_t1)) s"
+}
+
+# NUL-separated arguments for xargs -0 from a list of one path a line.
+du_nul() { tr '\n' '\0' <"$1"; }
+
+# Size and SHA-256 of the files (relative to DIR) listed in LIST: "path size sha256" lines, same order.
+du_measure() { # DIR LIST OUT
+  (cd "$1" && du_nul "$2" | xargs -0 -r stat -L -c %s) >"$3.size" &&
+    (cd "$1" && du_nul "$2" | xargs -0 -r sha256sum) >"$3.sha" &&
+    awk -v sizes="$3.size" -v list="$2" '{ getline size < sizes; getline path < list; print path " " size " " substr($0, 1, 64) }' "$3.sha" >"$3" &&
+    [ "$(wc -l <"$3")" = "$(wc -l <"$2")" ] && rm -f "$3.size" "$3.sha"
+}
+
+# "path size sha256" lines with the path escaped for java.util.Properties, as key or value: the
+# paths hold no space, backslash or control character (du_list_installation), so '=', ':', '#'
+# and '!' are all there is to escape.
+du_escaped_entries() { # ENTRIES
+  sed 's/[=:#!]/\\&/g' "$1"
+}
+
+du_space_for_installation() {
+  du_needed=$((du_inst_size + 67108864))
+  du_fs=$(stat -f -c '%a %S' "$du_backup_dir" 2>/dev/null) ||
+    du_fail DU-BACKUP "Cannot read free space of $du_backup_dir."
+  du_free=$((${du_fs% *} * ${du_fs#* }))
+  if [ "$du_free" -lt "$du_needed" ]; then
+    du_fail DU-SPACE "Not enough space to carry the old installation over in $du_backup_dir: about $(du_mib "$du_needed") needed (installation and its libraries plus margin), $(du_mib "$du_free") free. Free space and run pre-upgrade again; nothing was written."
+  fi
+  du_log INFO "disk space check: $(du_mib "$du_needed") needed, $(du_mib "$du_free") free in $du_backup_dir"
+}
+
+# Copies FILE to DEST (-L: a link's target, as Files.copy follows links).
+du_copy_file() { # FILE DEST
+  du_dest_dir=${2%/*}
+  if [ "$du_dest_dir" != "${du_made_dir:-}" ]; then
+    mkdir -p "$du_dest_dir" || du_copy_failed "$1" "cannot create $du_dest_dir"
+    du_made_dir=$du_dest_dir
+  fi
+  cp -L "$1" "$2" 2>"$du_work/cp.err" 9>&- || du_copy_failed "$1" "$(du_last_line "$du_work/cp.err")"
+}
+
+# Copies every file of LIST (absolute paths) to ROOT/<its path>, one cp for up to 100 files of a
+# directory (a process per file costs seconds on a busy host); -p keeps mode and times as
+# Files.copy's COPY_ATTRIBUTES does.
+du_copy_files() { # LIST ROOT
+  du_cf_list=$1 du_cf_root=$2 du_cf_dir=""
+  set --
+  while IFS= read -r du_f; do
+    if [ "${du_f%/*}" != "$du_cf_dir" ] || [ $# -ge 100 ]; then
+      du_copy_batch "$@"
+      set --
+      du_cf_dir=${du_f%/*}
+    fi
+    set -- "$@" "$du_f"
+  done <"$du_cf_list"
+  du_copy_batch "$@"
+}
+
+du_copy_batch() { # FILES... (of du_cf_dir, into du_cf_root)
+  [ $# -gt 0 ] || return 0
+  mkdir -p "$du_cf_root$du_cf_dir" || du_copy_failed "$1" "cannot create $du_cf_root$du_cf_dir"
+  cp -L -p "$@" "$du_cf_root$du_cf_dir/" 2>"$du_work/cp.err" 9>&- ||
+    du_copy_failed "$1 (or another file of $du_cf_dir)" "$(du_last_line "$du_work/cp.err")"
+}
+
+du_copy_failed() { # FILE WHY
+  if grep -q "No space left on device" "$du_work/cp.err" 2>/dev/null; then
+    du_fail DU-SPACE "Carrying the old installation over ran out of space in $du_backup_dir ($1); about $(du_mib "$du_needed") are needed. Free space there and run pre-upgrade again; the old cluster is untouched."
+  fi
+  du_fail DU-BACKUP "Cannot carry the old installation over to $du_target: copying $1 failed: $2. The old cluster is untouched; run pre-upgrade again."
+}
+
+# Files of a directory, relative, '/'-separated and sorted (BackupFiles.relativeFiles); anything but
+# files and directories is refused there, so none may exist.
+du_relative_files() { # DIR OUT
+  (cd "$1" && find . -type f) | sed 's|^\./||' | LC_ALL=C sort >"$2" || return 1
+  [ -z "$(cd "$1" && find . ! -type f ! -type d | sed -n 1p)" ]
+}
+
+# InstallationDumper.dump: the old installation and its library closure into
+# pg-upgrade-<FROM>.d.<attempt>.partial, the inner installation.properties, sealed (root-owned, not
+# writable by group or others), fsynced, the manifest of format pg-upgrade-1 listing every file, then
+# both renamed into place.
+du_carry_installation() {
+  du_prepare_directory
+  du_work=$(mktemp -d) || du_fail DU-BACKUP "Cannot create a temporary directory."
+  du_find_installation
+  du_list_installation
+  du_library_closure
+  # everything is measured before anything is written
+  du_inst_size=$({ du_nul "$du_work/files" | xargs -0 -r stat -L -c %s
+    cut -d' ' -f2- "$du_work/libs" | tr '\n' '\0' | xargs -0 -r stat -L -c %s; } | awk '{ s += $1 } END { printf "%d\n", s }') ||
+    du_fail DU-SERVER "Cannot measure the old installation's files."
+  du_space_for_installation
+  du_target="$du_backup_dir/pg-upgrade-$du_from.d"
+  du_partial="$du_target.$du_attempt_id.partial"
+  du_manifest_partial="$du_target.manifest.$du_attempt_id.partial"
+  du_own_partials=1
+  du_t0=$(date +%s)
+  (umask 022 && mkdir "$du_partial") || du_fail DU-BACKUP "Cannot create $du_partial. Fix the permissions of $du_backup_dir and run pre-upgrade again."
+  du_checkpoint pre-upgrade.before-dump
+  du_log INFO "carrying the old installation over into $du_partial ($(du_mib "$du_inst_size"))"
+  du_copy_files "$du_work/files" "$du_partial/root"
+  du_made_dir=""
+  mkdir "$du_partial/deps" || du_copy_failed "$du_partial/deps" "cannot create it"
+  while IFS= read -r du_lib; do
+    du_copy_file "${du_lib#* }" "$du_partial/deps/${du_lib%% *}"
+  done <"$du_work/libs"
+  # the inner manifest (InstallationCopy.manifest), read by the new image's probe
+  if ! { du_relative_files "$du_partial" "$du_work/copied" && du_measure "$du_partial" "$du_work/copied" "$du_work/copied.entries"; }; then
+    du_fail DU-BACKUP "Cannot read back the copy in $du_partial. The old cluster is untouched; run pre-upgrade again."
+  fi
+  if ! {
+    echo "#dogu-upgrade: the old PostgreSQL installation, carried over for pg_upgrade (written by the shell path of pre-upgrade)"
+    echo "#$(date -u)"
+    du_manifest_line format 1
+    du_manifest_line major "$du_inst_major"
+    du_manifest_line version "$du_inst_version"
+    du_manifest_line bin "$du_inst_bin"
+    du_manifest_line pkglib "$du_inst_pkglib"
+    du_manifest_line share "$du_inst_share"
+    du_manifest_line libraries "$du_libs"
+    du_manifest_line librariesNotFound "$du_libs_missing"
+    du_escaped_entries "$du_work/copied.entries" | awk '{ print "sha256." $1 "=" $3 }'
+  } >"$du_partial/installation.properties"; then
+    du_copy_failed "$du_partial/installation.properties" "cannot write it"
+  fi
+  du_checkpoint pre-upgrade.dump-finished
+  # InstallationCopy.sealed: directories rwxr-xr-x, files readable by all and writable by none but
+  # the owner, root (the database user may run the programs, never change them)
+  if ! find "$du_partial" -type d -exec chmod 755 {} + || ! find "$du_partial" -type f -exec chmod go-w,a+r {} + ||
+    { [ "$du_uid" = 0 ] && ! chown -R 0:0 "$du_partial"; }; then
+    du_fail DU-BACKUP "Cannot seal the copy $du_partial (chmod/chown failed). The old cluster is untouched; run pre-upgrade again."
+  fi
+  find "$du_partial" -depth -exec sync {} + 2>/dev/null || sync
+  du_relative_files "$du_partial" "$du_work/all" || du_fail DU-BACKUP "Cannot list the copy $du_partial."
+  printf '%s\n' installation.properties >"$du_work/inner"
+  du_measure "$du_partial" "$du_work/inner" "$du_work/inner.entries" ||
+    du_fail DU-BACKUP "Cannot read back $du_partial/installation.properties."
+  LC_ALL=C sort "$du_work/copied.entries" "$du_work/inner.entries" >"$du_work/entries"
+  [ "$(cut -d' ' -f1 "$du_work/entries")" = "$(cat "$du_work/all")" ] ||
+    du_fail DU-BACKUP "The copy $du_partial changed while it was measured. The old cluster is untouched; run pre-upgrade again."
+  du_dump_size=$(awk '{ s += $2 } END { printf "%d\n", s }' "$du_work/entries")
+  du_file_count=$(wc -l <"$du_work/entries" | tr -d ' ')
+  # FileDigests.listDigest: SHA-256 over "path size sha256" lines
+  du_sha=$(sha256sum <"$du_work/entries" | cut -c1-64) # its lines are exactly "path size sha256"
+  if ! (
+    umask 077
+    {
+      echo "#dogu-upgrade backup manifest (written by the shell path of pre-upgrade)"
+      echo "#$(date -u)"
+      du_manifest_line format pg-upgrade-1
+      du_manifest_line size "$du_dump_size"
+      du_manifest_line sha256 "$du_sha"
+      du_manifest_line from "$du_from"
+      du_manifest_line to "$du_to"
+      du_manifest_line sourceServerVersion "$du_server_version"
+      du_manifest_line dumpToolVersion pg_upgrade
+      [ "$du_size" -gt 0 ] && du_manifest_line sourceClusterBytes "$du_size"
+      du_manifest_line cluster.encoding "$du_encoding"
+      du_manifest_line cluster.collate "$du_collate"
+      du_manifest_line cluster.ctype "$du_ctype"
+      du_manifest_line cluster.dataChecksums "$du_checksums"
+      if [ -n "$du_old_cluster" ]; then
+        du_manifest_line oldCluster.path "$du_pgdata"
+        du_manifest_line oldCluster.major "$du_pg_version"
+        du_manifest_line oldCluster.owner "$du_pgdata_owner"
+      fi
+      du_manifest_line files "$du_file_count"
+      du_escaped_entries "$du_work/entries" | awk '{ print "file." (NR - 1) "=" $2 " " $3 " " $1 }'
+    } >"$du_manifest_partial"
+  ) || { [ "$du_uid" = 0 ] && ! chown 0:0 "$du_manifest_partial"; } || ! du_sync "$du_manifest_partial"; then
+    du_fail DU-BACKUP "Cannot write the manifest $du_manifest_partial. The old cluster is untouched; run pre-upgrade again."
+  fi
+  du_sync "$du_partial"
+  # a directory cannot replace another by one rename: an older copy (a rerun) is moved aside first
+  if [ -e "$du_target" ] || [ -L "$du_target" ]; then
+    { rm -rf "$du_target.old.partial" && mv -f "$du_target" "$du_target.old.partial"; } || du_publish_failed
+  fi
+  { mv -f "$du_partial" "$du_target" && mv -f "$du_manifest_partial" "$du_target.manifest"; } || du_publish_failed
+  rm -rf "$du_target.old.partial"
+  du_own_partials=
+  du_sync "$du_backup_dir"
+  du_checkpoint pre-upgrade.backup-renamed
+  du_log INFO "old installation $du_inst_version published as $du_target ($du_file_count files, $du_dump_size bytes, list sha256 $du_sha) in $(($(date +%s) - du_t0)) s"
+  rm -rf "$du_work"
+  du_work=""
+  du_check_restore_space
+  # a killed old container then needs only a short recovery before pg_upgrade (OldClusterShutdown)
+  if du_as_owner psql -X -w -q -v ON_ERROR_STOP=1 -d template1 -c CHECKPOINT >/dev/null 2>&1 9>&-; then
+    du_log INFO "old cluster checkpointed"
+  else
+    du_log WARN "could not CHECKPOINT the old cluster (needs a superuser or pg_checkpoint); post-upgrade recovers it if the container is killed"
+  fi
+}
+
+du_publish_failed() {
+  du_fail DU-BACKUP "Cannot finish the copy $du_target: renaming it or its manifest failed. The old cluster is untouched; run pre-upgrade again."
 }
 
 # --- pre-upgrade ---------------------------------------------------------------------------------
@@ -696,14 +1023,23 @@ du_pre_upgrade() {
   du_from=''
   du_to=''
   du_options_done=
+  du_method=${DOGU_UPGRADE_METHOD:-dump}
+  du_method_value=
   for du_arg in "$@"; do
     du_index=$((du_index + 1))
+    if [ -n "$du_method_value" ]; then
+      du_method_value=
+      du_method=$du_arg
+      continue
+    fi
     if [ -z "$du_options_done" ]; then
       case $du_arg in
         --) du_options_done=1; continue ;;
         -h | --help) du_help; exit 0 ;;
         -v | --verbose) du_verbose=1; continue ;;
-        -?*) du_usage_error "Unknown option: '$du_arg' (without Java only -v is supported; set options through their environment variables, see README)" ;;
+        --upgrade-method) du_method_value=1; continue ;;
+        --upgrade-method=*) du_method=${du_arg#*=}; continue ;;
+        -?*) du_usage_error "Unknown option: '$du_arg' (without Java only -v and --upgrade-method are supported; set options through their environment variables, see README)" ;;
       esac
     fi
     du_positional=$((du_positional + 1))
@@ -713,6 +1049,7 @@ du_pre_upgrade() {
       *) du_usage_error "Unmatched argument at index $du_index: '$du_arg'" ;;
     esac
   done
+  [ -n "$du_method_value" ] && du_usage_error "Missing required parameter for option '--upgrade-method' (<method>)"
   case $du_positional in
     0) du_usage_error "Missing required parameters: 'FROM', 'TO'" ;;
     1) du_usage_error "Missing required parameter: 'TO'" ;;
@@ -731,6 +1068,12 @@ du_pre_upgrade() {
     du_fail DU-DOWNGRADE "Refusing the major downgrade $du_from -> $du_to: PostgreSQL $du_to_major cannot read data written by PostgreSQL $du_from_major. Upgrade to a version with PostgreSQL $du_from_major or newer instead. Nothing was changed."
   fi
 
+  # UpgradeMethod.parse
+  case $(printf '%s' "$du_method" | tr '[:upper:]' '[:lower:]' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//') in
+    dump) du_method=dump ;;
+    pg-upgrade | pg_upgrade) du_method=pg-upgrade ;;
+    *) du_fail DU-USAGE "Unknown upgrade method '$du_method': use dump or pg-upgrade." ;;
+  esac
   du_log INFO "no Java 17+ runtime found (JAVA or java on PATH): running the shell path of pre-upgrade"
   du_phase_started=$(date +%s)
   du_attempt_id="$(date -u +%Y%m%dT%H%M%SZ)-$$"
@@ -740,13 +1083,9 @@ du_pre_upgrade() {
   du_pgdata=${PGDATA:-/var/lib/postgresql}
   case $du_pgdata in /*) ;; *) du_pgdata=$PWD/$du_pgdata ;; esac
   [ "$du_pgdata" = / ] || du_pgdata=${du_pgdata%/}
-  case ${DOGU_UPGRADE_BACKUP_STRATEGY:-plain} in
-    plain) ;;
+  case $du_method:${DOGU_UPGRADE_BACKUP_STRATEGY:-plain} in
+    dump:plain | pg-upgrade:*) ;;
     *) du_log WARN "DOGU_UPGRADE_BACKUP_STRATEGY=${DOGU_UPGRADE_BACKUP_STRATEGY:-} needs Java; the shell path writes a plain pg_dumpall backup (post-upgrade restores what the manifest says)" ;;
-  esac
-  case ${DOGU_UPGRADE_METHOD:-dump} in
-    dump) ;;
-    *) du_log WARN "DOGU_UPGRADE_METHOD=${DOGU_UPGRADE_METHOD:-} needs Java in this version; the shell path writes a plain pg_dumpall backup, which the new image restores" ;;
   esac
   [ -n "${DOGU_UPGRADE_EVENTS_FILE:-}" ] && du_log WARN "DOGU_UPGRADE_EVENTS_FILE is not written by the shell path; the log lines are the record"
 
@@ -814,7 +1153,12 @@ du_pre_upgrade() {
       du_psql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname IS NOT NULL" "change the old cluster's read-only guard"
       du_log INFO "old cluster is read-only from now on (other sessions ended); 'dogu-upgrade abort' undoes this"
     fi
-    du_dump
+    if [ "$du_method" = pg-upgrade ]; then
+      du_log INFO "upgrade method pg-upgrade: the old installation is carried over instead of a dump"
+      du_carry_installation
+    else
+      du_dump
+    fi
     du_guard_on= # from here on the guard stays, as in the Java phase
   fi
 
@@ -834,10 +1178,11 @@ du_pre_upgrade() {
 
 du_help() {
   cat <<'EOF'
-Usage: dogu-upgrade pre-upgrade [-v] FROM TO
+Usage: dogu-upgrade pre-upgrade [-v] [--upgrade-method dump|pg-upgrade] FROM TO
 Old container, old server running: back up if needed, mark the upgrade.
 Without a Java 17+ runtime this runs as POSIX shell; settings come from the environment:
 PGDATA, DOGU_UPGRADE_BACKUP_DIR, DOGU_UPGRADE_STATE_STORE, DOGU_UPGRADE_LOCK_FILE,
+DOGU_UPGRADE_METHOD (dump: pg_dumpall; pg-upgrade: the old installation is carried over),
 DOGU_UPGRADE_READ_ONLY_DURING_BACKUP, PGHOST, PGPORT, PGUSER, PGPASSFILE.
 Exit codes: 0 success, 2 usage, 3 failed or refused, 4 timeout, 5 locked.
 EOF

@@ -203,6 +203,33 @@ final class ShellHookFixture implements AutoCloseable {
         return running;
     }
 
+    /** @param oldImage a complete installation (e.g. Debian's): its bin directory is the old image's PATH */
+    PostgresServer startOldServer(PostgresBinaries oldImage) {
+        running = PostgresServer.builder(oldImage).dataDirectory(oldData()).start();
+        return running;
+    }
+
+    /**
+     * Makes the old container's {@code cp} hang (until killed) when it is given a file named
+     * {@code fileName}, as on a stalled disk: a {@code cp} stand-in first on PATH that touches the
+     * returned marker file and sleeps; every other call runs busybox's {@code cp}.
+     *
+     * @param fileName the name of the file whose copy hangs
+     * @return the marker file, created when the copy hangs
+     */
+    Path stallCopyOf(String fileName) throws IOException {
+        Path marker = root.resolve("copy-stalled");
+        executable(image.resolve("cp"), "#!/bin/sh\n"
+                + "for a in \"$@\"; do case $a in */" + fileName + ") : > '" + marker + "'; exec sleep 600 ;; esac; done\n"
+                + "exec /usr/bin/busybox cp \"$@\"\n");
+        return marker;
+    }
+
+    /** Takes the stand-in of {@link #stallCopyOf} away: busybox's {@code cp} copies again. */
+    void unstallCopy() throws IOException {
+        Files.deleteIfExists(image.resolve("cp"));
+    }
+
     PostgresServer oldServer() {
         return running;
     }
@@ -242,9 +269,21 @@ final class ShellHookFixture implements AutoCloseable {
         return store == Store.FILE ? "file:" + stateFile() : "doguctl";
     }
 
-    /** @return the old container's environment without Java (the hook takes the shell path) */
+    /**
+     * @return the old container's environment without Java (the hook takes the shell path); before
+     *     {@link #startOldServer} without the server's programs and connection settings
+     */
     Map<String, String> oldContainerEnvironment() {
         Map<String, String> env = new LinkedHashMap<>();
+        if (running == null) {
+            env.put("PATH", image + ":" + doguctlDir + ":" + busybox);
+            env.put("PGDATA", oldData().toString());
+            env.put("DOGU_UPGRADE_BACKUP_DIR", backupDirectory().toString());
+            env.put("DOGU_UPGRADE_STATE_STORE", storeSetting());
+            env.put("DOGU_UPGRADE_LOCK_FILE", lockFile().toString());
+            env.put("HOME", root.toString());
+            return env;
+        }
         env.put("PATH", image + ":" + doguctlDir + ":" + busybox + ":" + running.binDirectory()
                 + ":" + ClientTools.locate().directory());
         env.put("PGDATA", oldData().toString());
@@ -268,8 +307,13 @@ final class ShellHookFixture implements AutoCloseable {
 
     /** @param newServer the new image's server @return the Java CLI in the new container */
     CliProcess newContainer(String newServer) {
+        return newContainer(PostgresBinaries.of(newServer));
+    }
+
+    /** @param newImage the new image's installation @return the Java CLI in the new container */
+    CliProcess newContainer(PostgresBinaries newImage) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("PATH", PostgresBinaries.of(newServer).bin() + ":" + ClientTools.locate().directory() + ":" + doguctlDir
+        env.put("PATH", newImage.bin() + ":" + ClientTools.locate().directory() + ":" + doguctlDir
                 + ":/usr/sbin:/usr/bin:/sbin:/bin");
         env.put("PGDATA", newData().toString());
         env.put("DOGU_UPGRADE_BACKUP_DIR", backupDirectory().toString());
