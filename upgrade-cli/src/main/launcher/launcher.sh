@@ -442,26 +442,42 @@ du_split_facts() {
   du_old_ifs=$IFS
   IFS='|'
   set -f
-  # shellcheck disable=SC2086 # split on '|' on purpose
-  set -- $1
+  # shellcheck disable=SC2086 # split on '|' on purpose; the added '|' ends the last field, which
+  # field splitting would otherwise drop when it is empty (the provider locale of libc)
+  set -- $1'|'
   set +f
   IFS=$du_old_ifs
-  [ $# -eq 6 ] || return 1
+  [ $# -eq 9 ] || return 1
   du_size=$1 du_encoding=$2 du_collate=$3 du_ctype=$4 du_checksums=$5 du_server_version=$6
+  du_wal_segment=$7 du_provider=$8 du_provider_locale=$9
+}
+
+# ClusterSettings.writeTo: what the new cluster's initdb mirrors
+du_manifest_cluster_settings() {
+  du_manifest_line cluster.encoding "$du_encoding"
+  du_manifest_line cluster.collate "$du_collate"
+  du_manifest_line cluster.ctype "$du_ctype"
+  du_manifest_line cluster.dataChecksums "$du_checksums"
+  du_manifest_line cluster.walSegmentBytes "$du_wal_segment"
+  du_manifest_line cluster.localeProvider "$du_provider"
+  du_manifest_line cluster.providerLocale "$du_provider_locale"
 }
 
 du_cluster_facts() {
-  du_psql "SELECT (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn), pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, current_setting('data_checksums'), current_setting('server_version_num') FROM pg_database d WHERE d.datname = 'template1'" \
+  du_psql "SELECT (SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn), pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, current_setting('data_checksums'), current_setting('server_version_num'), (SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'), coalesce(to_jsonb(d)->>'datlocprovider', 'c'), coalesce(to_jsonb(d)->>'datlocale', to_jsonb(d)->>'daticulocale', '') FROM pg_database d WHERE d.datname = 'template1'" \
     "query the running server (check PGHOST/PGPORT/PGUSER and that the old server runs)" DU-SERVER
   du_facts=$du_out
   case $du_facts in *"$du_nl"*) du_unexpected "$du_facts" "several lines" ;; esac
   du_fields=$(printf '%s\n' "$du_facts" | awk -F'|' '{ print NF }')
-  du_split_facts "$du_facts" || du_unexpected "$du_facts" "$du_fields fields instead of 6"
+  du_split_facts "$du_facts" || du_unexpected "$du_facts" "$du_fields fields instead of 9"
   case $du_size in '' | *[!0-9]*) du_unexpected "$du_facts" "the size is not a number" ;; esac
   case $du_server_version in '' | *[!0-9]*) du_unexpected "$du_facts" "server_version_num is not a number" ;; esac
   case $du_checksums in on) du_checksums=true ;; off) du_checksums=false ;; *) du_unexpected "$du_facts" "data_checksums is not on or off" ;; esac
   case $du_encoding in '' | *[!A-Za-z0-9_]*) du_unexpected "$du_facts" "the encoding is not a name" ;; esac
-  if printf '%s%s' "$du_collate" "$du_ctype" | LC_ALL=C grep -q '[[:cntrl:]]'; then
+  # RunningCluster.parse: the WAL segment size in bytes (unit 'B' since 11), the provider's letter
+  case $du_wal_segment in '' | *[!0-9]*) du_unexpected "$du_facts" "wal_segment_size is not a number" ;; esac
+  case $du_provider in c) du_provider=libc ;; i) du_provider=icu ;; b) du_provider=builtin ;; *) du_unexpected "$du_facts" "the locale provider is none of c, i, b" ;; esac
+  if printf '%s%s%s' "$du_collate" "$du_ctype" "$du_provider_locale" | LC_ALL=C grep -q '[[:cntrl:]]'; then
     du_unexpected "$du_facts" "a locale has control characters"
   fi
   du_psql "SELECT current_setting('data_directory')" "ask the running server for its data directory"
@@ -653,10 +669,7 @@ du_dump() {
       du_manifest_line to "$du_to"
       du_manifest_line sourceServerVersion "$du_server_version"
       du_manifest_line dumpToolVersion "$du_tool_version"
-      du_manifest_line cluster.encoding "$du_encoding"
-      du_manifest_line cluster.collate "$du_collate"
-      du_manifest_line cluster.ctype "$du_ctype"
-      du_manifest_line cluster.dataChecksums "$du_checksums"
+      du_manifest_cluster_settings
       du_manifest_line sourceClusterBytes "$du_size"
       if [ -n "$du_old_cluster" ]; then
         du_manifest_line oldCluster.path "$du_pgdata"
@@ -973,10 +986,7 @@ du_carry_installation() {
       du_manifest_line sourceServerVersion "$du_server_version"
       du_manifest_line dumpToolVersion pg_upgrade
       [ "$du_size" -gt 0 ] && du_manifest_line sourceClusterBytes "$du_size"
-      du_manifest_line cluster.encoding "$du_encoding"
-      du_manifest_line cluster.collate "$du_collate"
-      du_manifest_line cluster.ctype "$du_ctype"
-      du_manifest_line cluster.dataChecksums "$du_checksums"
+      du_manifest_cluster_settings
       if [ -n "$du_old_cluster" ]; then
         du_manifest_line oldCluster.path "$du_pgdata"
         du_manifest_line oldCluster.major "$du_pg_version"

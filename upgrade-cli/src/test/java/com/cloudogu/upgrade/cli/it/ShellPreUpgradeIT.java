@@ -350,6 +350,9 @@ class ShellPreUpgradeIT {
                 "SELECT pg_encoding_to_char(encoding) FROM pg_database WHERE datname = 'template1'"));
         assertThat(manifest.cluster().collate()).isEqualTo(old.queryValue("postgres",
                 "SELECT datcollate FROM pg_database WHERE datname = 'template1'"));
+        assertThat(manifest.cluster().walSegmentBytes()).as("as the Java path records it").isEqualTo(Long.parseLong(
+                old.queryValue("postgres", "SELECT setting FROM pg_settings WHERE name = 'wal_segment_size'")));
+        assertThat(manifest.cluster().localeProvider()).isEqualTo("libc"); // 14: no other provider exists
         assertThat(manifest.sourceClusterBytes()).isPositive();
         Properties raw = new Properties();
         try (Reader r = Files.newBufferedReader(manifestFile, StandardCharsets.UTF_8)) {
