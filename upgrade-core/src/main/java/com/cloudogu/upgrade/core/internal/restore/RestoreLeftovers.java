@@ -43,6 +43,21 @@ public final class RestoreLeftovers {
      *     manifest goes first, so a half-removed backup never verifies
      */
     public static void removeBackup(Path backup) throws IOException {
+        // A carried-over installation's rollback dump and pg_upgrade journal go with it, before it (a rerun repeats).
+        if (Files.isDirectory(backup)) {
+            java.util.Optional<com.cloudogu.upgrade.core.internal.pgupgrade.RollbackDump> dump =
+                    com.cloudogu.upgrade.core.internal.pgupgrade.RollbackDump.of(backup);
+            if (dump.isPresent()) {
+                Files.deleteIfExists(BackupManifest.pathFor(dump.get().file()));
+                Files.deleteIfExists(dump.get().file());
+                LOG.info("removed the rollback dump {}", dump.get().file());
+            }
+            Path backupDirectory = backup.toAbsolutePath().getParent();
+            // pg_upgrade's logs: a completed restore needs them no more (pg_upgrade drops its own on success too)
+            com.cloudogu.upgrade.core.internal.backup.BackupFiles.deleteTree(backupDirectory.resolve(
+                    com.cloudogu.upgrade.core.internal.pgupgrade.PgUpgradeRun.WORK_DIRECTORY));
+            new com.cloudogu.upgrade.core.internal.pgupgrade.LinkJournal(backupDirectory).clear();
+        }
         Files.deleteIfExists(BackupManifest.pathFor(backup));
         com.cloudogu.upgrade.core.internal.backup.BackupFiles.deleteTree(backup);
         LOG.info("removed the restored backup {} (keep it with --keep-backup)", backup);
