@@ -48,7 +48,12 @@ public enum Checkpoint {
     /** The restore step (reported as {@code 01-restore}) finished. */
     RESTORE_STEP_FINISHED("migration.01-restore.finished", "startup", Flow.MAJOR_UPGRADE),
     /** The restore is complete and recorded; migrations follow. */
-    RESTORE_COMPLETED("restore.completed", "startup", Flow.MAJOR_UPGRADE);
+    RESTORE_COMPLETED("restore.completed", "startup", Flow.MAJOR_UPGRADE),
+    /** pg_upgrade refused; the fallback's old server runs on the old cluster, nothing is dumped yet. */
+    PG_UPGRADE_FALLBACK_OLD_SERVER_STARTED("pg-upgrade.fallback-old-server-started", "startup",
+            Flow.PG_UPGRADE_FALLBACK),
+    /** The fallback's dump of the old cluster is written and the old server stopped; the restore is next. */
+    PG_UPGRADE_FALLBACK_DUMPED("pg-upgrade.fallback-dumped", "startup", Flow.PG_UPGRADE_FALLBACK);
 
     /** Which run of the phases reaches a checkpoint. */
     public enum Flow {
@@ -59,7 +64,9 @@ public enum Checkpoint {
         /** A same-major upgrade whose PGDATA moved (no backup). */
         LAYOUT_CHANGE,
         /** A minor upgrade: migrations on a temporary server. */
-        MINOR_UPGRADE
+        MINOR_UPGRADE,
+        /** A pg-upgrade whose pg_upgrade refused: rung 2 of the fallback ladder, the old server dumped here. */
+        PG_UPGRADE_FALLBACK
     }
 
     private final String id;
