@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code regrole} and {@code regtype} it accepts). pre-upgrade carries the installation over as usual;
  * startup finds pg_upgrade refusing and takes rung 2 by itself: the carried-over old server started in
  * the new container, dumped with the new image's {@code pg_dumpall}, restored into the fresh cluster.
- * The values of the {@code reg*} columns survive as names.
+ * The values of the {@code reg*} columns survive as names. {@code plan} in the old container and
+ * {@code status} (text and JSON) afterwards name the method, the mode and the rung.
  */
 class PgUpgradeFallbackIT {
 
@@ -96,6 +97,13 @@ class PgUpgradeFallbackIT {
                 .anyMatch(k -> k.contains("jobs"));
         Path oldData = old.dataDirectory();
         dogu.setPassword(NEW_PASSWORD);
+        String plan = dogu.cli(oldImage).start(PG_UPGRADE, "plan", from, to).await(120).ok().stdout();
+        assertThat(plan).as("plan, in the old container").contains("method: pg-upgrade (",
+                "pg_upgrade mode: auto (decided in the new container: clone if the volume's file system clones files"
+                        + " (unknown until then", "the volume has room for it now",
+                "space needed:", "carried-over old installation: about ", "if copy mode runs: about ",
+                "fallback, if pg_upgrade refuses (rung 2): about ", "free now on the volume of PGDATA: ",
+                "rollback: with clone or copy the old cluster stays unchanged");
         dogu.cli(oldImage).start(PG_UPGRADE, "pre-upgrade", from, to).await(600).ok();
         assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow()).endsWith("pg-upgrade-" + from + ".d");
         dogu.stopServer();

@@ -40,9 +40,12 @@ import org.slf4j.LoggerFactory;
 final class PgUpgradeFallback {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgUpgradeFallback.class);
-    /** Nothing the dump reads may change the old cluster; its WAL must not be archived from here. */
-    private static final Map<String, String> READ_ONLY = Map.of("default_transaction_read_only", "on",
-            "archive_mode", "off");
+    /**
+     * The old server only serves the dump: nothing may change the old cluster, its WAL must not be
+     * archived from here, and without TCP it needs no TLS (whose files may have stayed in the old image).
+     */
+    private static final Map<String, String> DUMP_SOURCE = Map.of("default_transaction_read_only", "on",
+            "archive_mode", "off", "ssl", "off");
 
     private final FormatTools tools;
 
@@ -115,7 +118,7 @@ final class PgUpgradeFallback {
         try {
             FallbackLadder.requireSpaceForOldServerDump(work, free(work), manifest.sourceClusterBytes());
             try (OldServer oldServer = OldServer.start(old, oldData, tools.owner(), tools.runner(),
-                    dumps.resolve("old-server.log"), READ_ONLY)) {
+                    dumps.resolve("old-server.log"), DUMP_SOURCE)) {
                 Checkpoint.PG_UPGRADE_FALLBACK_OLD_SERVER_STARTED.reach();
                 dump = OldClusterDump.write(oldServer, server.superuser(), tools.clientTools(), tools.runner(),
                         tools.owner(), dumps);
