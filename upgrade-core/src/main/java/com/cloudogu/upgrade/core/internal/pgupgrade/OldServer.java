@@ -87,7 +87,7 @@ public final class OldServer implements AutoCloseable {
         } catch (RuntimeException e) {
             server.removeSocketDirectory();
             throw new UpgradeException(ErrorCode.SERVER, "The old PostgreSQL " + old.major() + " server did not start"
-                    + " on " + data + ": " + e.getMessage() + " (its log: " + log + ").", e);
+                    + " on " + data + ": " + lastFatal(log).orElse(e.getMessage()) + " (its log: " + log + ").", e);
         }
         server.running = true;
         LOG.info("old PostgreSQL {} server started on {} in {} ms (socket {}, no TCP)", old.major(), data,
@@ -128,6 +128,16 @@ public final class OldServer implements AutoCloseable {
         leftover.running = true;
         leftover.stop();
         return true;
+    }
+
+    /** The server's own reason, e.g. {@code FATAL:  could not access file "x": No such file or directory}. */
+    private static java.util.Optional<String> lastFatal(Path log) {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("FATAL:")).reduce((a, b) -> b)
+                    .map(l -> l.substring(l.indexOf("FATAL:")).replaceAll("\\s+", " ").strip());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private static boolean alive(String pid) {
