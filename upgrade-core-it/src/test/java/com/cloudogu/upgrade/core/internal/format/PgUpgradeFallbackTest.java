@@ -122,7 +122,6 @@ class PgUpgradeFallbackTest {
         String to = "17.12-1";
         Path installationCopy = backups.resolve("pg-upgrade-" + from + ".d");
         Files.createDirectories(installationCopy);
-        StringBuilder pgUpgradeManifest = new StringBuilder("format=pg-upgrade-1\n");
         try (TemporaryServer old = TemporaryServer.start(oldInstall, oldData, owner, SUPERUSER, runner,
                 Duration.ofMinutes(1))) {
             try (var c = old.connect("postgres"); var s = c.createStatement()) {
@@ -135,10 +134,10 @@ class PgUpgradeFallbackTest {
                         dump.toString()).runAs(owner.name()).build(), ErrorCode.BACKUP_FAILED, "dump");
                 new BackupManifest(Files.size(dump), Checksums.sha256(dump), from, to, 150018, oldInstall.version(),
                         SETTINGS).write(BackupManifest.pathFor(dump));
-                pgUpgradeManifest.append(PreUpgradeDump.KEY).append('=').append(dump).append('\n');
+                // as pre-upgrade records link mode's rollback dump inside the installation copy
+                Files.writeString(installationCopy.resolve(PreUpgradeDump.FILE), "file=" + dump.getFileName() + "\n");
             }
         }
-        Files.writeString(BackupManifest.pathFor(installationCopy), pgUpgradeManifest);
         // A library the new image lacks: the old server refuses to start here, as pg_upgrade refused.
         Files.writeString(oldData.path().resolve("postgresql.conf"), "\nshared_preload_libraries = 'no_such_lib'\n",
                 java.nio.file.StandardOpenOption.APPEND);

@@ -1,6 +1,5 @@
 package com.cloudogu.upgrade.core.internal.pgupgrade;
 
-import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -10,29 +9,35 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The dump pre-upgrade may write beside the carried-over installation (link mode's rollback), as
- * the pg-upgrade manifest records it in its {@value #KEY} field: the absolute path of a published
- * backup with a manifest of its own. The fallback ladder's last rung restores it.
+ * The dump pre-upgrade may write beside the carried-over installation (link mode's rollback), as the
+ * copy records it in {@value #FILE}: the dump's file name next to the copy ({@code file}); the dump is
+ * a published plain backup with a manifest of its own. The fallback ladder's last rung restores it.
+ * (The same record the link mode reads; once both are merged, one reader suffices.)
  */
 public final class PreUpgradeDump {
 
-    /** The manifest field naming the dump. */
-    public static final String KEY = "rollbackDump";
+    /** The record's name inside the installation copy. */
+    public static final String FILE = "rollback-dump.properties";
 
     private PreUpgradeDump() {
     }
 
     /**
      * @param installation the published carried-over installation
-     * @return the dump its manifest records, if it records one that exists
+     * @return the dump it records, if it records one that exists
      */
     public static Optional<Path> recordedFor(Path installation) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(BackupManifest.pathFor(installation), StandardCharsets.UTF_8)) {
-            p.load(r);
-        } catch (IOException e) {
+        Path record = installation.resolve(FILE);
+        if (!Files.isRegularFile(record)) {
             return Optional.empty();
         }
-        return Optional.ofNullable(p.getProperty(KEY)).filter(s -> !s.isBlank()).map(Path::of).filter(Files::exists);
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(record, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            return Optional.empty(); // an unreadable record: no last rung, the ladder ends with rung 2's reason
+        }
+        return Optional.ofNullable(p.getProperty("file")).filter(s -> !s.isBlank())
+                .map(installation::resolveSibling).filter(Files::isRegularFile);
     }
 }
