@@ -189,6 +189,16 @@ public final class DoguUpgradeCli {
                 m.put("clusterMajor", s.clusterMajor().isEmpty() ? null : s.clusterMajor());
                 m.put("markers", s.markers());
                 m.put("oldDataDirectory", s.oldDataDirectory().isEmpty() ? null : s.oldDataDirectory());
+                m.put("method", s.method().map(r -> {
+                    Map<String, Object> method = new LinkedHashMap<>();
+                    method.put("method", r.method());
+                    method.put("rung", r.rung() == 0 ? null : r.rung());
+                    method.put("mode", r.mode().isEmpty() ? null : r.mode());
+                    method.put("reason", r.reason());
+                    method.put("from", r.from());
+                    method.put("to", r.to());
+                    return method;
+                }).orElse(null));
                 out.println(Json.value(m));
             } else {
                 out.println("local_state:           " + (s.localState().isEmpty() ? "(unset)" : s.localState()));
@@ -197,6 +207,8 @@ public final class DoguUpgradeCli {
                         ? " (no cluster)" : " (PostgreSQL " + s.clusterMajor() + ")"));
                 out.println("old cluster:           " + (s.oldDataDirectory().isEmpty() ? "(unset)"
                         : s.oldDataDirectory()));
+                out.println("upgrade method:        " + s.method().map(r -> r.from() + " -> " + r.to() + ": "
+                        + r.description()).orElse("(none recorded in the cluster)"));
                 s.markers().forEach((k, v) -> out.println("marker " + k + ": " + (v ? "set" : "not set")));
             }
             out.flush();
@@ -222,6 +234,17 @@ public final class DoguUpgradeCli {
                 p.backupReasons().forEach(r -> out.println("  rule " + r));
             } else {
                 out.println("full backup and restore: no (no rule fired)");
+            }
+            if (!p.method().isEmpty() && !p.from().equals(p.to())) {
+                out.println("method: " + p.method() + " (" + p.methodReason() + ")");
+                if (!p.pgUpgradeMode().isEmpty()) {
+                    out.println("pg_upgrade mode: " + p.pgUpgradeMode() + " (" + p.pgUpgradeModeReason() + ")");
+                }
+                if (!p.spaceNeeded().isEmpty()) {
+                    out.println("space needed:");
+                    p.spaceNeeded().forEach(l -> out.println("  " + l));
+                }
+                out.println("rollback: " + p.rollback());
             }
             out.println("pending migrations (marker not set): " + list(p.pendingMigrations()));
             out.println("completed migrations (marker set): " + list(p.completedMigrations()));

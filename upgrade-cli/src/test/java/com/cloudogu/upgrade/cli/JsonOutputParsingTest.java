@@ -65,7 +65,7 @@ class JsonOutputParsingTest {
         JsonNode status = JSON.readTree(statusJson(state, pgdata));
 
         assertThat(fieldNames(status)).containsExactly("format", "localState", "upgrading", "failed", "backupPath",
-                "dataDirectory", "clusterMajor", "markers", "oldDataDirectory");
+                "dataDirectory", "clusterMajor", "markers", "oldDataDirectory", "method");
         assertThat(status.get("format").intValue()).isEqualTo(1);
         assertThat(status.get("localState").textValue()).isEqualTo("upgrading");
         assertThat(status.get("upgrading").booleanValue()).isTrue();
@@ -75,6 +75,7 @@ class JsonOutputParsingTest {
         assertThat(status.get("dataDirectory").textValue()).isEqualTo(pgdata.toString());
         assertThat(status.get("clusterMajor").isNull()).as("no cluster yet").isTrue();
         assertThat(status.get("oldDataDirectory").isNull()).isTrue();
+        assertThat(status.get("method").isNull()).as("nothing recorded in the cluster").isTrue();
         assertThat(status.get("markers").isObject()).isTrue();
         status.get("markers").fields().forEachRemaining(m -> assertThat(m.getValue().isBoolean()).as(m.getKey()).isTrue());
         assertThat(status.toString()).doesNotContain("never-shown");

@@ -36,7 +36,7 @@ class StatusJsonTest {
                         + "\"upgrading\":false,\"failed\":true,\"backupPath\":null,\"dataDirectory\":\"" + pgdata + "\","
                         + "\"clusterMajor\":\"17\",\"markers\":{")
                 .contains("\"restricted_stat_visibility\":true", "\"migrated_database_constraints\":false")
-                .endsWith("},\"oldDataDirectory\":\"/var/lib/postgresql\"}")
+                .endsWith("},\"oldDataDirectory\":\"/var/lib/postgresql\",\"method\":null}")
                 .doesNotContain("never-shown");
     }
 

@@ -10,6 +10,10 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.internal.backup.BackupDecision;
 import com.cloudogu.upgrade.core.internal.backup.BackupPlanner;
+import com.cloudogu.upgrade.core.internal.backup.MethodRecord;
+import com.cloudogu.upgrade.core.internal.backup.RunningCluster;
+import com.cloudogu.upgrade.core.internal.pgupgrade.InstallationSize;
+import com.cloudogu.upgrade.core.internal.pgupgrade.MethodPlan;
 import com.cloudogu.upgrade.core.CheckReport;
 import com.cloudogu.upgrade.core.internal.check.CompatibilityChecker;
 import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
@@ -28,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 
 /**
@@ -119,8 +124,47 @@ public final class DoguUpgrade {
                 pending.add(m.id());
             }
         }
+        MethodPlan method = from.equals(to) ? new MethodPlan("none", "FROM equals TO: nothing to do", "", "",
+                List.of(), "none needed") : methodPlan(from, to, decision.required());
         return new UpgradePlan(from.toString(), to.toString(), from.isMajorUpgradeTo(to), decision.reasons(), pending,
-                done, checked, compatibilityLines(from, to));
+                done, checked, compatibilityLines(from, to), method.method(), method.methodReason(), method.mode(),
+                method.modeReason(), method.space(), method.rollback());
+    }
+
+    /** Measures what the method's part of the plan needs: the old cluster's size, the installation's, free space. */
+    private MethodPlan methodPlan(DoguVersion from, DoguVersion to, boolean backupRequired) {
+        UpgradeSettings s = env.settings();
+        OptionalLong cluster = OptionalLong.empty();
+        OptionalLong installation = OptionalLong.empty();
+        if (backupRequired) {
+            try {
+                cluster = OptionalLong.of(new RunningCluster(env.clientTools(), env.runner(), env.owner().name()).facts()
+                        .sizeBytes());
+            } catch (UpgradeException e) {
+                // no old server to ask here (e.g. plan run in the new container): the sizes say "unknown"
+            }
+            if (s.upgradeMethod() == UpgradeMethod.PG_UPGRADE) {
+                try {
+                    installation = InstallationSize.estimate(env.installation(), env.runner());
+                } catch (UpgradeException e) {
+                    // no PostgreSQL on PATH
+                }
+            }
+        }
+        return MethodPlan.of(new MethodPlan.Facts(s.upgradeMethod(), s.pgUpgradeMode(), backupRequired,
+                from.isMajorUpgradeTo(to), cluster, installation, freeOnVolume(s.dataDirectory())));
+    }
+
+    private static OptionalLong freeOnVolume(java.nio.file.Path dataDirectory) {
+        java.nio.file.Path p = dataDirectory.toAbsolutePath();
+        while (p != null && !java.nio.file.Files.exists(p)) {
+            p = p.getParent();
+        }
+        try {
+            return p == null ? OptionalLong.empty() : OptionalLong.of(java.nio.file.Files.getFileStore(p).getUsableSpace());
+        } catch (java.io.IOException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private List<String> compatibilityLines(DoguVersion from, DoguVersion to) {
@@ -158,7 +202,9 @@ public final class DoguUpgrade {
         return new UpgradeStatus(env.state().get(StateKeys.LOCAL_STATE).orElse(""),
                 env.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElse(""),
                 env.settings().dataDirectory().toString(), env.data().postgresMajor().orElse(""), markers,
-                env.state().get(StateKeys.MIGRATION_OLD_PGDATA).orElse(""));
+                env.state().get(StateKeys.MIGRATION_OLD_PGDATA).orElse(""),
+                MethodRecord.readFrom(env.settings().dataDirectory()).map(r -> new UpgradeStatus.MethodRun(r.method(),
+                        r.rung(), r.mode(), r.reason(), r.from(), r.to(), r.line())));
     }
 
     /** @return every discovered migration with its source, in run order */

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * The line {@code pg_dumpall} writes last. A script without it was cut short (a full disk, a killed
  * dump) even when the exit code claims success, so no such script is ever published.
  */
-final class DumpallTrailer {
+public final class DumpallTrailer {
 
     static final String TRAILER = "PostgreSQL database cluster dump complete";
 
@@ -19,7 +19,7 @@ final class DumpallTrailer {
     }
 
     /** @param dump a {@code pg_dumpall} script @throws UpgradeException if its last 512 bytes lack the trailer */
-    static void require(Path dump) throws IOException {
+    public static void require(Path dump) throws IOException {
         try (RandomAccessFile f = new RandomAccessFile(dump.toFile(), "r")) {
             long len = f.length();
             int n = (int) Math.min(len, 512);

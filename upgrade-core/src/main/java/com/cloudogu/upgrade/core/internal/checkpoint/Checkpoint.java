@@ -54,7 +54,12 @@ public enum Checkpoint {
     /** The restore step (reported as {@code 01-restore}) finished. */
     RESTORE_STEP_FINISHED("migration.01-restore.finished", "startup", Flow.MAJOR_UPGRADE),
     /** The restore is complete and recorded; migrations follow. */
-    RESTORE_COMPLETED("restore.completed", "startup", Flow.MAJOR_UPGRADE);
+    RESTORE_COMPLETED("restore.completed", "startup", Flow.MAJOR_UPGRADE),
+    /** pg_upgrade refused; the fallback's old server runs on the old cluster, nothing is dumped yet. */
+    PG_UPGRADE_FALLBACK_OLD_SERVER_STARTED("pg-upgrade.fallback-old-server-started", "startup",
+            Flow.PG_UPGRADE_FALLBACK),
+    /** The fallback's dump of the old cluster is written and the old server stopped; the restore is next. */
+    PG_UPGRADE_FALLBACK_DUMPED("pg-upgrade.fallback-dumped", "startup", Flow.PG_UPGRADE_FALLBACK);
 
     /** Which run of the phases reaches a checkpoint. */
     public enum Flow {
@@ -67,7 +72,9 @@ public enum Checkpoint {
         /** A minor upgrade: migrations on a temporary server. */
         MINOR_UPGRADE,
         /** A pg_upgrade in link mode: the journal steps around its point of no return. */
-        PG_UPGRADE_LINK
+        PG_UPGRADE_LINK,
+        /** A pg-upgrade whose pg_upgrade refused: rung 2 of the fallback ladder, the old server dumped here. */
+        PG_UPGRADE_FALLBACK
     }
 
     private final String id;

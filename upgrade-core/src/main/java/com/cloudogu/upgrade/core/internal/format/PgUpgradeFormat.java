@@ -8,12 +8,14 @@ import com.cloudogu.upgrade.core.internal.backup.BackupDirectory;
 import com.cloudogu.upgrade.core.internal.backup.BackupFiles;
 import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
 import com.cloudogu.upgrade.core.internal.backup.BackupVerifier;
+import com.cloudogu.upgrade.core.internal.backup.MethodRecord;
 import com.cloudogu.upgrade.core.internal.backup.DumpRequest;
 import com.cloudogu.upgrade.core.internal.layout.OldCluster;
 import com.cloudogu.upgrade.core.internal.pgupgrade.InstallationDumper;
 import com.cloudogu.upgrade.core.internal.pgupgrade.InstallationProbe;
 import com.cloudogu.upgrade.core.internal.pgupgrade.ModeChoice;
 import com.cloudogu.upgrade.core.internal.pgupgrade.OldClusterShutdown;
+import com.cloudogu.upgrade.core.internal.pgupgrade.PgUpgradeRefusal;
 import com.cloudogu.upgrade.core.internal.pgupgrade.PgUpgradeRun;
 import com.cloudogu.upgrade.core.internal.pgupgrade.RollbackDump;
 import com.cloudogu.upgrade.core.internal.process.ProcessResult;
@@ -103,22 +105,28 @@ final class PgUpgradeFormat implements BackupFormat {
         new OldClusterShutdown(old, tools.runner(), tools.owner()).ensureCleanlyShutDown(oldData, work.resolve("recovery"));
         PgUpgradeRun run = new PgUpgradeRun(installation.get(), old, tools.runner(), tools.owner());
         String superuser = server.superuser();
+        PgUpgradeFallback.Refusal[] refused = new PgUpgradeFallback.Refusal[1];
         // pg_upgrade needs the fresh target stopped; the engine's server comes back on it afterwards
         server.restartWith(Map.of(), () -> {
             boolean cloneWorks = run.check(oldData, target, PgUpgradeMode.CLONE, work, superuser).succeeded();
             ModeChoice choice = ModeChoice.choose(mode, new ModeChoice.Facts(cloneWorks, free(target),
                     manifest.sourceClusterBytes(), rollback));
             LOG.info("pg_upgrade mode {}: {}", choice.mode(), choice.reason());
+            record(manifest, target, choice);
             if (choice.mode() != PgUpgradeMode.CLONE) {
                 ProcessResult check = run.check(oldData, target, choice.mode(), work, superuser);
                 if (!check.succeeded()) {
-                    throw new UpgradeException(ErrorCode.RESTORE_FAILED, "pg_upgrade --check refused the upgrade from "
-                            + oldData + ": " + PgUpgradeRun.reason(check) + ". Nothing was changed in the old cluster.");
+                    // nothing changed in either cluster: the fallback ladder goes on once the server is back
+                    refused[0] = new PgUpgradeFallback.Refusal(choice.mode(), PgUpgradeRefusal.of(check).reason());
+                    return;
                 }
             }
             link.upgrade(choice.mode(), () -> run.upgrade(oldData, target, choice.mode(), work, superuser, tools.jobs()));
             link.beforeFirstStart(); // the server comes back on the target when this returns
         });
+        if (refused[0] != null) {
+            new PgUpgradeFallback(tools).afterRefusal(refused[0], old, oldData, backup, manifest, server, work);
+        }
         keepTheSuperuserPassword(server, superuser);
     }
 
@@ -154,6 +162,16 @@ final class PgUpgradeFormat implements BackupFormat {
         } catch (IOException e) {
             LOG.warn("could not remove {}: {}", backupDirectory.resolve(WORK), e.getMessage());
         }
+    }
+
+    /** Rung 1 of the fallback ladder, recorded in the target: status tells later which mode ran and why. */
+    private void record(BackupManifest manifest, Path target, ModeChoice choice) {
+        MethodRecord r = new MethodRecord("pg-upgrade", 1, choice.mode().toString(), "pg_upgrade", choice.reason(),
+                manifest.from(), manifest.to());
+        LOG.info("upgrade method: {}", r.line());
+        tools.listener().onEvent(com.cloudogu.upgrade.api.event.UpgradeEvent.of(
+                com.cloudogu.upgrade.api.event.UpgradeEvent.Type.STEP, "upgrade-method", java.time.Duration.ZERO, r.line()));
+        r.writeQuietlyTo(target);
     }
 
     /** Where the old cluster is now: as recorded, or moved aside when the new image uses the same path. */

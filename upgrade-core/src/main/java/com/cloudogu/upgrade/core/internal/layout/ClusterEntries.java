@@ -29,7 +29,9 @@ public final class ClusterEntries {
             "postgresql.conf", "postgresql.auto.conf", "pg_hba.conf", "pg_ident.conf", "postmaster.opts",
             "postmaster.pid", "current_logfiles", "backup_label", "backup_label.old", "tablespace_map",
             "tablespace_map.old", "backup_manifest", "standby.signal", "recovery.signal", "recovery.conf",
-            "recovery.done", "dogu-upgrade-restore-target");
+            "recovery.done", "dogu-upgrade-restore-target",
+            // how the cluster crossed its last major (backup.MethodRecord), and its temporary name
+            "dogu-upgrade-method.properties", "dogu-upgrade-method.properties.partial");
 
     private ClusterEntries() {
     }

@@ -6,10 +6,8 @@ import com.cloudogu.upgrade.core.internal.process.Command;
 import com.cloudogu.upgrade.core.internal.process.ProcessResult;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
 import com.cloudogu.upgrade.core.internal.server.ServerOwner;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -17,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * pg_upgrade needs the old cluster shut down cleanly; a killed old container leaves it "in
- * production". Then the carried-over old server is started once (on a private socket, no TCP) and
- * stopped with a fast shutdown, which runs crash recovery and writes a shutdown checkpoint.
+ * production". Then the carried-over old server is started once ({@link OldServer}: a private socket,
+ * no TCP) and stopped with a fast shutdown, which runs crash recovery and writes a shutdown checkpoint.
+ * An old server that a killed earlier attempt left running (the fallback's dump source) is stopped
+ * first: its cluster is "in production" too, but must never be recovered under a running server.
  */
 public final class OldClusterShutdown {
 
@@ -62,9 +62,10 @@ public final class OldClusterShutdown {
      * Leaves the old cluster cleanly shut down: nothing to do when it already is.
      *
      * @param data the old cluster
-     * @param socketDirectory a private directory the database user can write, for the server's socket
+     * @param socketDirectory a directory for the recovery start's log (the socket lives in a private directory of its own)
      */
     public void ensureCleanlyShutDown(Path data, Path socketDirectory) {
+        OldServer.stopLeftover(old, data, owner, runner); // a killed attempt's old server must not be taken for a crash
         String state = state(data);
         if (SHUT_DOWN.equals(state)) {
             return;
@@ -72,29 +73,13 @@ public final class OldClusterShutdown {
         long t0 = System.nanoTime();
         LOG.info("old cluster {} is '{}', not shut down: starting it once with the old server for recovery", data,
                 state);
-        try {
-            Files.deleteIfExists(data.resolve("postmaster.pid")); // the killed server's; nothing runs on it
-            Files.createDirectories(socketDirectory);
-            owner.chown(socketDirectory);
-        } catch (IOException e) {
-            throw new UpgradeException(ErrorCode.DATA_DIRECTORY, "Cannot prepare the old cluster " + data
-                    + " for recovery: " + e.getMessage(), e);
-        }
-        String options = "-c listen_addresses='' -c unix_socket_directories='" + socketDirectory + "'";
-        pgCtl(data, "start", "-w", "-t", "600", "-o", options, "-l", socketDirectory.resolve("recovery.log").toString());
-        pgCtl(data, "stop", "-w", "-t", "600", "-m", "fast");
+        Path log = socketDirectory.resolve("recovery.log");
+        OldServer.start(old, data, owner, runner, log, Map.of()).stop();
         String after = state(data);
         if (!SHUT_DOWN.equals(after)) {
             throw new UpgradeException(ErrorCode.SERVER, "The old cluster " + data + " is still '" + after
-                    + "' after a start and a fast shutdown; see " + socketDirectory.resolve("recovery.log") + ".");
+                    + "' after a start and a fast shutdown; see " + log + ".");
         }
         LOG.info("old cluster {} recovered and shut down in {} ms", data, (System.nanoTime() - t0) / 1_000_000);
-    }
-
-    private void pgCtl(Path data, String... args) {
-        Command.Builder cmd = Command.of(old.bin().resolve("pg_ctl").toString(), "-D", data.toString()).args(args)
-                .runAs(owner.name()).timeout(Duration.ofMinutes(11));
-        old.environment().forEach(cmd::env);
-        runner.runChecked(cmd.build(), ErrorCode.SERVER, "pg_ctl " + args[0] + " the old cluster");
     }
 }

@@ -63,12 +63,24 @@ public record RollbackDump(Path file, String sha256) {
      * @throws UpgradeException ({@code DU-RESTORE}) naming the dump when it is missing or differs
      */
     public BackupManifest verify() {
+        BackupManifest manifest = manifest();
+        BackupVerifier.verifyFile(file, manifest);
+        return manifest;
+    }
+
+    /**
+     * The dump's manifest, checked against the digest the installation copy recorded, without reading
+     * the dump (for callers whose format verifies the dump itself).
+     *
+     * @return the dump's manifest
+     * @throws UpgradeException ({@code DU-RESTORE}) naming the dump when its manifest is missing or differs
+     */
+    public BackupManifest manifest() {
         BackupManifest manifest = BackupManifest.readFor(file);
         if (!manifest.sha256().equals(sha256)) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "The rollback dump " + file + " is not the one"
                     + " pre-upgrade wrote (SHA-256 " + manifest.sha256() + ", recorded " + sha256 + ").");
         }
-        BackupVerifier.verifyFile(file, manifest);
         return manifest;
     }
 }

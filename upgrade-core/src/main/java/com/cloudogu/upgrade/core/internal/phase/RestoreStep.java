@@ -5,6 +5,7 @@ import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.api.event.UpgradeEvent;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.api.state.StateStore;
+import com.cloudogu.upgrade.core.internal.backup.MethodRecord;
 import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
 import com.cloudogu.upgrade.core.internal.server.TemporaryServer;
@@ -63,6 +64,7 @@ final class RestoreStep {
         events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.MIGRATION_STARTED, ID, Duration.ZERO, DESCRIPTION));
         LOG.info("migration {} started: {}", ID, DESCRIPTION);
         try {
+            recordMethod(backup, server);
             backup.format().restore(backup.file(), backup.manifest(), server);
             refreshStatistics(server);
             Checkpoint.RESTORE_BEFORE_COMPLETE.reach();
@@ -79,6 +81,15 @@ final class RestoreStep {
         events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.MIGRATION_FINISHED, ID, took, ""));
         LOG.info("migration {} finished in {} ms", ID, took.toMillis());
         Checkpoint.RESTORE_STEP_FINISHED.reach();
+    }
+
+    /** Says, and records in the target, how the cluster crosses the major; a format may say more (pg-upgrade's rung). */
+    private void recordMethod(RestoreProcedure.Verified backup, TemporaryServer server) {
+        MethodRecord record = MethodRecord.forBackup(backup.manifest());
+        LOG.info("upgrade method: {}", record.line());
+        events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.STEP, "upgrade-method", Duration.ZERO, record.line()));
+        // the record is a report: a server without a data directory of its own (a test double) goes without
+        java.util.Optional.ofNullable(server.dataDirectory()).ifPresent(d -> record.writeQuietlyTo(d.path()));
     }
 
     private void refreshStatistics(TemporaryServer server) throws Exception {

@@ -101,10 +101,12 @@ class RestoreStepTest {
         assertThat(pathWhenCleared).containsExactly(Optional.empty());
         assertThat(events).extracting(UpgradeEvent::type, UpgradeEvent::subject).containsExactly(
                 tuple(UpgradeEvent.Type.MIGRATION_STARTED, "01-restore"),
+                tuple(UpgradeEvent.Type.STEP, "upgrade-method"),
                 tuple(UpgradeEvent.Type.STEP, "migration"),
                 tuple(UpgradeEvent.Type.MIGRATION_FINISHED, "01-restore"));
         assertThat(events.get(0).message()).isEqualTo(RestoreStep.DESCRIPTION);
-        assertThat(events.get(1).message()).startsWith("statistics refreshed in every database in ");
+        assertThat(events.get(1).message()).as("which method carries the cluster over").startsWith("dump (");
+        assertThat(events.get(2).message()).startsWith("statistics refreshed in every database in ");
     }
 
     @Test
@@ -122,9 +124,9 @@ class RestoreStepTest {
                 .contains(BACKUP.toString());
         verifyNoInteractions(completion);
         assertThat(events).extracting(UpgradeEvent::type).containsExactly(UpgradeEvent.Type.MIGRATION_STARTED,
-                UpgradeEvent.Type.MIGRATION_FAILED);
-        assertThat(events.get(1).subject()).isEqualTo("01-restore");
-        assertThat(events.get(1).message()).isEqualTo(e.getMessage());
+                UpgradeEvent.Type.STEP, UpgradeEvent.Type.MIGRATION_FAILED);
+        assertThat(events.get(2).subject()).isEqualTo("01-restore");
+        assertThat(events.get(2).message()).isEqualTo(e.getMessage());
     }
 
     @Test
