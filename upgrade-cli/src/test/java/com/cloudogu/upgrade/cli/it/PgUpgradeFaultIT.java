@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the dogu's two volume layouts. One upgrade per layout is killed again and again: each run of a
  * phase holds at the next boundary not yet killed at (the engine's own list, {@link Checkpoint.Flow#MAJOR_UPGRADE}),
  * is killed there, and is run again, as an orchestrator does; a boundary this method does not pass
- * (the plain restore's progress) is recorded as such. At the end the data must be identical, the
+ * (the plain restore's progress) is recorded as such; of the boundaries after the restore's completion,
+ * which only the run that completes it passes, the first is killed at. At the end the data must be identical, the
  * state clear and nothing left on the volume but the new cluster.
  */
 class PgUpgradeFaultIT {
@@ -82,8 +83,19 @@ class PgUpgradeFaultIT {
                             "| " + layout + " | " + phase + " | `" + held.id() + "` | killed, phase re-run |");
                 }
             }
-            assertThat(passedBy).as("boundaries not reached, killed at " + killedAt)
-                    .containsExactlyElementsOf(NOT_ON_THIS_PATH);
+            // Up to the restore's completion every boundary is killed at in turn. The boundaries after it
+            // (the old cluster's disposal in the background, the step's and the procedure's end) are passed
+            // only by the one run that completes the restore: the chain kills at the first of them, and
+            // the run after that finds the restore recorded as complete. That code is the same for every
+            // format; FaultMatrixIT kills at each of them in an upgrade of its own.
+            int completion = Checkpoint.of(Checkpoint.Flow.MAJOR_UPGRADE).indexOf(Checkpoint.RESTORE_BEFORE_COMPLETE);
+            List<Checkpoint> upToCompletion = Checkpoint.of(Checkpoint.Flow.MAJOR_UPGRADE).subList(0, completion + 1)
+                    .stream().filter(c -> !NOT_ON_THIS_PATH.contains(c)).toList();
+            assertThat(killedAt).as("killed at").startsWith(upToCompletion.toArray(Checkpoint[]::new))
+                    .hasSizeGreaterThan(upToCompletion.size());
+            assertThat(passedBy).as("passed by without a kill").containsAll(NOT_ON_THIS_PATH)
+                    .allMatch(c -> NOT_ON_THIS_PATH.contains(c)
+                            || Checkpoint.of(Checkpoint.Flow.MAJOR_UPGRADE).indexOf(c) > completion);
             assertUpgraded(dogu, before);
             RESULTS.put(layout + " 99", "| " + layout + " | all | " + killedAt.size() + " kills | data identical, state"
                     + " clear, only the new cluster left: pass (" + (System.nanoTime() - t0) / 1_000_000_000 + " s) |");
