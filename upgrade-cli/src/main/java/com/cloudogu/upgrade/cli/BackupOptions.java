@@ -19,4 +19,7 @@ final class BackupOptions {
 
     @Option(names = "--pg-upgrade-mode", paramLabel = "auto|clone|copy|link")
     String pgUpgradeMode;
+
+    @Option(names = "--pg-upgrade-rollback", paramLabel = "dump|none")
+    String pgUpgradeRollback;
 }

@@ -46,7 +46,11 @@ enum Setting {
                     + " (pre-upgrade carries the old installation over the volume; the new image runs pg_upgrade)"),
     PG_UPGRADE_MODE("--pg-upgrade-mode", "DOGU_UPGRADE_PG_UPGRADE_MODE", "auto", Type.STRING,
             "With --upgrade-method pg-upgrade: 'auto' (clone where the file system can, else copy where there is"
-                    + " room), 'clone', 'copy' or 'link' (link needs a dump as its rollback)"),
+                    + " room), 'clone', 'copy' or 'link' (link needs a rollback, see --pg-upgrade-rollback)"),
+    PG_UPGRADE_ROLLBACK("--pg-upgrade-rollback", "DOGU_UPGRADE_PG_UPGRADE_ROLLBACK", "dump", Type.STRING,
+            "With --upgrade-method pg-upgrade: the way back from a link-mode pg_upgrade once the new cluster has"
+                    + " started. 'dump': pre-upgrade also writes a plain pg_dumpall backup when link may be chosen;"
+                    + " 'none': no dump, the operator keeps a volume snapshot"),
     PLUGINS("--plugins", "DOGU_UPGRADE_PLUGINS", null, Type.STRING,
             "Also load the migrations (and other providers) of every *.jar in DIR; DIR and its jars must belong to root"
                     + " or the current user and not be writable by group or others"),

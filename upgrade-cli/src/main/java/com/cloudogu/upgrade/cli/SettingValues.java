@@ -3,6 +3,7 @@ package com.cloudogu.upgrade.cli;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.BackupStrategy;
 import com.cloudogu.upgrade.core.PgUpgradeMode;
+import com.cloudogu.upgrade.core.PgUpgradeRollback;
 import com.cloudogu.upgrade.core.UpgradeMethod;
 import com.cloudogu.upgrade.core.DoguUpgrade;
 import com.cloudogu.upgrade.core.PluginDirectory;
@@ -78,6 +79,7 @@ final class SettingValues {
                 .jobs((Integer) values.get(Setting.JOBS))
                 .upgradeMethod(UpgradeMethod.parse(string(Setting.UPGRADE_METHOD)))
                 .pgUpgradeMode(PgUpgradeMode.parse(string(Setting.PG_UPGRADE_MODE)))
+                .pgUpgradeRollback(PgUpgradeRollback.parse(string(Setting.PG_UPGRADE_ROLLBACK)))
                 .build();
         DoguUpgrade.Builder builder = DoguUpgrade.builder().settings(settings).stateStore(store);
         String plugins = string(Setting.PLUGINS);

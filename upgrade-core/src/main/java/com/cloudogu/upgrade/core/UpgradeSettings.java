@@ -28,6 +28,7 @@ public final class UpgradeSettings {
     private final int jobs;
     private final UpgradeMethod upgradeMethod;
     private final PgUpgradeMode pgUpgradeMode;
+    private final PgUpgradeRollback pgUpgradeRollback;
 
     private UpgradeSettings(Builder b) {
         this.dataDirectory = b.dataDirectory;
@@ -45,6 +46,7 @@ public final class UpgradeSettings {
         this.jobs = b.jobs;
         this.upgradeMethod = Objects.requireNonNull(b.upgradeMethod, "upgradeMethod");
         this.pgUpgradeMode = Objects.requireNonNull(b.pgUpgradeMode, "pgUpgradeMode");
+        this.pgUpgradeRollback = Objects.requireNonNull(b.pgUpgradeRollback, "pgUpgradeRollback");
         Objects.requireNonNull(dataDirectory, "dataDirectory");
         Objects.requireNonNull(backupDirectory, "backupDirectory");
         Objects.requireNonNull(lockFile, "lockFile");
@@ -74,6 +76,7 @@ public final class UpgradeSettings {
         b.jobs = jobs;
         b.upgradeMethod = upgradeMethod;
         b.pgUpgradeMode = pgUpgradeMode;
+        b.pgUpgradeRollback = pgUpgradeRollback;
         return b;
     }
 
@@ -152,6 +155,11 @@ public final class UpgradeSettings {
         return pgUpgradeMode;
     }
 
+    /** @return the rollback of a link-mode pg_upgrade, for {@link UpgradeMethod#PG_UPGRADE} */
+    public PgUpgradeRollback pgUpgradeRollback() {
+        return pgUpgradeRollback;
+    }
+
     @Override
     public String toString() {
         // PATH is left out: long, and not a setting anyone looks for here
@@ -176,6 +184,7 @@ public final class UpgradeSettings {
         private int jobs;
         private UpgradeMethod upgradeMethod = UpgradeMethod.DUMP;
         private PgUpgradeMode pgUpgradeMode = PgUpgradeMode.AUTO;
+        private PgUpgradeRollback pgUpgradeRollback = PgUpgradeRollback.DUMP;
 
         private Builder() {
         }
@@ -267,6 +276,12 @@ public final class UpgradeSettings {
         /** @param v the pg_upgrade mode @return this */
         public Builder pgUpgradeMode(PgUpgradeMode v) {
             pgUpgradeMode = v;
+            return this;
+        }
+
+        /** @param v the rollback of a link-mode pg_upgrade @return this */
+        public Builder pgUpgradeRollback(PgUpgradeRollback v) {
+            pgUpgradeRollback = v;
             return this;
         }
 

@@ -35,6 +35,12 @@ public enum Checkpoint {
     RESTORE_TARGET_INITIALIZED("restore.target-initialized", "startup", Flow.MAJOR_UPGRADE),
     /** The temporary server on the restore target accepts connections. */
     RESTORE_SERVER_STARTED("restore.server-started", "startup", Flow.MAJOR_UPGRADE),
+    /** The pg_upgrade journal records {@code started(link)}; pg_upgrade --link is about to run. */
+    PG_UPGRADE_LINK_STARTED("pg-upgrade.link-started", "startup", Flow.PG_UPGRADE_LINK),
+    /** pg_upgrade --link finished and the journal records {@code linked}; the new cluster never started. */
+    PG_UPGRADE_LINKED("pg-upgrade.linked", "startup", Flow.PG_UPGRADE_LINK),
+    /** The journal records {@code first-start}: the point of no return; the new cluster starts next. */
+    PG_UPGRADE_FIRST_START("pg-upgrade.first-start", "startup", Flow.PG_UPGRADE_LINK),
     /** Half the backup was read into the restore. */
     RESTORE_HALFWAY("restore.halfway", "startup", Flow.MAJOR_UPGRADE),
     /** Every database of a parallel backup is restored; the globals' follow-up is next. */
@@ -59,7 +65,9 @@ public enum Checkpoint {
         /** A same-major upgrade whose PGDATA moved (no backup). */
         LAYOUT_CHANGE,
         /** A minor upgrade: migrations on a temporary server. */
-        MINOR_UPGRADE
+        MINOR_UPGRADE,
+        /** A pg_upgrade in link mode: the journal steps around its point of no return. */
+        PG_UPGRADE_LINK
     }
 
     private final String id;

@@ -3,6 +3,7 @@ package com.cloudogu.upgrade.core.internal.format;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.core.PgUpgradeMode;
+import com.cloudogu.upgrade.core.PgUpgradeRollback;
 import com.cloudogu.upgrade.core.internal.backup.BackupDirectory;
 import com.cloudogu.upgrade.core.internal.backup.BackupFiles;
 import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
@@ -14,6 +15,7 @@ import com.cloudogu.upgrade.core.internal.pgupgrade.InstallationProbe;
 import com.cloudogu.upgrade.core.internal.pgupgrade.ModeChoice;
 import com.cloudogu.upgrade.core.internal.pgupgrade.OldClusterShutdown;
 import com.cloudogu.upgrade.core.internal.pgupgrade.PgUpgradeRun;
+import com.cloudogu.upgrade.core.internal.pgupgrade.RollbackDump;
 import com.cloudogu.upgrade.core.internal.process.ProcessResult;
 import com.cloudogu.upgrade.core.internal.server.DataDirectory;
 import com.cloudogu.upgrade.core.internal.server.PostgresInstallation;
@@ -22,6 +24,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * ({@link InstallationDumper}); verifying checks every file and runs the copied programs
  * ({@link InstallationProbe}); restoring brings the old cluster to a clean shutdown with the old
  * server, stops the fresh target's temporary server and runs {@code pg_upgrade} into it in the chosen
- * mode ({@link ModeChoice}). Only modes that leave the old cluster valid (clone, copy) are chosen
- * while no dump exists as a rollback, so every step up to the disposal of the old cluster can be
- * repeated after a crash: the next attempt starts from a fresh target, as for any restore.
+ * mode ({@link ModeChoice}). Link mode is chosen only when a rollback exists (the pre-upgrade's
+ * rollback dump, or a volume snapshot the operator opted into); its steps are journaled
+ * ({@link PgUpgradeLinkSteps}) so that a rerun after a crash brings the old cluster back before the
+ * new cluster's first start, and restores the rollback dump after it. Every attempt starts from a
+ * fresh target, as for any restore.
  */
 final class PgUpgradeFormat implements BackupFormat {
 
@@ -62,13 +68,17 @@ final class PgUpgradeFormat implements BackupFormat {
 
     @Override
     public Path dump(DumpRequest request) {
+        // Link mode's rollback: a plain dump, written by the plain format, when link may run later.
+        Optional<Function<DumpRequest, Path>> rollbackDumper = tools.pgUpgradeRollback() == PgUpgradeRollback.DUMP
+                ? Optional.of(new PlainFormat(tools)::dump) : Optional.empty();
         return new InstallationDumper(new BackupDirectory(tools.backupDirectory(), tools.owner()), installation.get(),
-                tools.runner()).dump(request);
+                tools.runner(), mode, rollbackDumper).dump(request);
     }
 
     @Override
     public void verify(Path backup, BackupManifest manifest) {
         BackupVerifier.verifyDirectory(backup, manifest, 2);
+        RollbackDump.of(backup).ifPresent(RollbackDump::verify);
         InstallationProbe.of(backup, tools.runner(), tools.owner());
     }
 
@@ -83,6 +93,13 @@ final class PgUpgradeFormat implements BackupFormat {
         } catch (IOException e) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Cannot clear " + work + ": " + e.getMessage(), e);
         }
+        PgUpgradeLinkSteps link = new PgUpgradeLinkSteps(tools.backupDirectory(), oldData, backup,
+                tools.pgUpgradeRollback());
+        if (link.recoverInterruptedRun((dump, dumpManifest) -> new PlainFormat(tools).restore(dump, dumpManifest, server))) {
+            keepTheSuperuserPassword(server, server.superuser());
+            return;
+        }
+        Optional<String> rollback = link.rollback();
         new OldClusterShutdown(old, tools.runner(), tools.owner()).ensureCleanlyShutDown(oldData, work.resolve("recovery"));
         PgUpgradeRun run = new PgUpgradeRun(installation.get(), old, tools.runner(), tools.owner());
         String superuser = server.superuser();
@@ -90,7 +107,7 @@ final class PgUpgradeFormat implements BackupFormat {
         server.restartWith(Map.of(), () -> {
             boolean cloneWorks = run.check(oldData, target, PgUpgradeMode.CLONE, work, superuser).succeeded();
             ModeChoice choice = ModeChoice.choose(mode, new ModeChoice.Facts(cloneWorks, free(target),
-                    manifest.sourceClusterBytes(), false));
+                    manifest.sourceClusterBytes(), rollback));
             LOG.info("pg_upgrade mode {}: {}", choice.mode(), choice.reason());
             if (choice.mode() != PgUpgradeMode.CLONE) {
                 ProcessResult check = run.check(oldData, target, choice.mode(), work, superuser);
@@ -99,7 +116,8 @@ final class PgUpgradeFormat implements BackupFormat {
                             + oldData + ": " + PgUpgradeRun.reason(check) + ". Nothing was changed in the old cluster.");
                 }
             }
-            run.upgrade(oldData, target, choice.mode(), work, superuser, tools.jobs());
+            link.upgrade(choice.mode(), () -> run.upgrade(oldData, target, choice.mode(), work, superuser, tools.jobs()));
+            link.beforeFirstStart(); // the server comes back on the target when this returns
         });
         keepTheSuperuserPassword(server, superuser);
     }

@@ -3,6 +3,7 @@ package com.cloudogu.upgrade.core.internal.pgupgrade;
 import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.api.UpgradeException;
 import com.cloudogu.upgrade.core.PgUpgradeMode;
+import java.util.Optional;
 
 /**
  * Which pg_upgrade mode runs, and why, from what was asked and what is true on the volume. In
@@ -16,8 +17,27 @@ import com.cloudogu.upgrade.core.PgUpgradeMode;
  */
 public record ModeChoice(PgUpgradeMode mode, String reason) {
 
-    /** What the choice depends on. */
-    public record Facts(boolean cloneWorks, long freeBytes, long relationBytes, boolean dumpAvailable) {
+    /**
+     * What the choice depends on.
+     *
+     * @param cloneWorks whether {@code pg_upgrade --check --clone} passed
+     * @param freeBytes free space on the target's volume
+     * @param relationBytes the old cluster's data
+     * @param rollback link mode's way back once the new cluster started, in words for the log (the verified
+     *     pre-upgrade dump, or the operator's volume snapshot with {@code --pg-upgrade-rollback none});
+     *     empty when there is none
+     */
+    public record Facts(boolean cloneWorks, long freeBytes, long relationBytes, Optional<String> rollback) {
+
+        /** Facts whose only possible rollback is the pre-upgrade dump. */
+        public Facts(boolean cloneWorks, long freeBytes, long relationBytes, boolean dumpAvailable) {
+            this(cloneWorks, freeBytes, relationBytes, dumpAvailable ? Optional.of("the pre-upgrade dump") : Optional.empty());
+        }
+
+        /** @return whether a rollback exists, which link mode needs */
+        public boolean dumpAvailable() {
+            return rollback.isPresent();
+        }
     }
 
     /** Space kept free beyond the copy: catalogs, WAL of the new cluster's first start, the logs. */
@@ -55,9 +75,10 @@ public record ModeChoice(PgUpgradeMode mode, String reason) {
                     if (!facts.dumpAvailable()) {
                         throw new UpgradeException(ErrorCode.USAGE, "pg_upgrade mode link leaves no way back once the"
                                 + " new cluster has started, and no pre-upgrade dump exists as a rollback. Run"
-                                + " pre-upgrade with a dump, or use --pg-upgrade-mode copy or clone.");
+                                + " pre-upgrade with --pg-upgrade-rollback dump (or none when a volume snapshot is"
+                                + " kept), or use --pg-upgrade-mode copy or clone.");
                     }
-                    return new ModeChoice(mode, "link was asked for; the pre-upgrade dump is the rollback");
+                    return new ModeChoice(mode, "link was asked for; the rollback is " + facts.rollback().get());
                 }
             }
         }
@@ -72,13 +93,30 @@ public record ModeChoice(PgUpgradeMode mode, String reason) {
         }
         if (facts.dumpAvailable()) {
             return new ModeChoice(PgUpgradeMode.LINK, "no file cloning and no room for a copy (" + mib(copyNeeds)
-                    + " needed, " + mib(facts.freeBytes()) + " free); linking, with the pre-upgrade dump as the"
-                    + " rollback");
+                    + " needed, " + mib(facts.freeBytes()) + " free); linking, with " + facts.rollback().get()
+                    + " as the rollback");
         }
         throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "pg_upgrade cannot run safely: the file system"
                 + " cannot clone files, copy mode needs " + mib(copyNeeds) + " and " + mib(facts.freeBytes())
                 + " are free, and link mode needs a pre-upgrade dump as its rollback. Free space, or use"
                 + " --upgrade-method dump.");
+    }
+
+    /**
+     * Whether link mode may run later, as far as pre-upgrade can tell (it cannot check cloning: the new
+     * programs are not there yet): always when asked for, in {@code auto} when the volume has no room for a copy.
+     *
+     * @param requested the mode asked for
+     * @param freeBytes what will be free on the volume when pg_upgrade runs
+     * @param relationBytes the old cluster's data
+     * @return whether pre-upgrade must provide link mode's rollback
+     */
+    public static boolean mayLink(PgUpgradeMode requested, long freeBytes, long relationBytes) {
+        return switch (requested) {
+            case LINK -> true;
+            case AUTO -> freeBytes < relationBytes + MARGIN;
+            case CLONE, COPY -> false;
+        };
     }
 
     private static String mib(long bytes) {

@@ -7,6 +7,7 @@ import com.cloudogu.upgrade.core.internal.backup.ReadOnlyGuard;
 import com.cloudogu.upgrade.core.internal.layout.ClusterRelation;
 import com.cloudogu.upgrade.core.internal.layout.ClusterRelocation;
 import com.cloudogu.upgrade.core.internal.lock.PhaseLock;
+import com.cloudogu.upgrade.core.internal.pgupgrade.LinkJournal;
 import com.cloudogu.upgrade.core.internal.restore.OldClusterDisposal;
 import com.cloudogu.upgrade.core.internal.restore.RestoreTarget;
 import com.cloudogu.upgrade.core.internal.server.DataDirectory;
@@ -66,6 +67,9 @@ public final class AbortPhase {
             LOG.info("nothing to abort: no upgrade is recorded");
             return;
         }
+        LinkJournal journal = new LinkJournal(env.settings().backupDirectory());
+        Optional<LinkJournal.Entry> linked = journal.read();
+        refuseAfterFirstStart(linked);
         // Taken back before the restore counts: nothing may ever act on a completed-restore journal now.
         new OldClusterDisposal(env.settings().backupDirectory()).discard();
         ClusterRelation relation = oldPath.map(p -> ClusterRelation.of(p, data.path())).orElse(ClusterRelation.SAME_PATH);
@@ -83,10 +87,34 @@ public final class AbortPhase {
         } else {
             liftGuardInPlace(data);
         }
+        if (LinkJournal.recovery(linked) == LinkJournal.Recovery.RENAME_BACK) {
+            // The target with its hard links is gone; the old cluster's control file comes back last.
+            LinkJournal.renameControlFileBack(linked.get().oldData());
+        }
+        journal.clear();
         env.state().remove(StateKeys.MIGRATION_BACKUP_PATH);
         env.state().remove(StateKeys.MIGRATION_OLD_PGDATA);
         env.state().remove(StateKeys.LOCAL_STATE);
         LOG.info("upgrade taken back; state cleared{}", backup.map(b -> ", backup kept at " + b).orElse(""));
+    }
+
+    /**
+     * After a link-mode pg_upgrade's new cluster started, the old data directory shares its files with
+     * it and would start silently with the new cluster's writes: no abort can bring it back.
+     */
+    private static void refuseAfterFirstStart(Optional<LinkJournal.Entry> linked) {
+        LinkJournal.Recovery recovery = LinkJournal.recovery(linked);
+        if (recovery == LinkJournal.Recovery.RESTORE_DUMP) {
+            throw refused("the new cluster of the pg_upgrade --link run has started, so the old data directory "
+                    + linked.get().oldData() + " shares its files with it and is no longer valid. The rollback dump "
+                    + linked.get().rollbackDump().get() + " holds the old cluster's data: run startup again (it restores"
+                    + " that dump into a fresh cluster), or restore the dump into the old image by hand.");
+        }
+        if (recovery == LinkJournal.Recovery.NO_WAY_BACK) {
+            throw refused("the new cluster of the pg_upgrade --link run has started, so the old data directory "
+                    + linked.get().oldData() + " shares its files with it and is no longer valid, and no rollback dump"
+                    + " was written (--pg-upgrade-rollback none). Restore the volume snapshot taken before the upgrade.");
+        }
     }
 
     private void moveBack(DataDirectory data, Path old) {

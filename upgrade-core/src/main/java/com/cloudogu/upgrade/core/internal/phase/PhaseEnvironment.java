@@ -60,7 +60,7 @@ public final class PhaseEnvironment {
         this.executables = new Executables(settings.path());
         this.backupFormats = memoize(() -> new BackupFormats(new FormatTools(settings.backupDirectory(), clientTools(),
                 runner, owner(), events, BackupStrategy.jobs(settings.jobs()), this::installation,
-                settings.pgUpgradeMode(), () -> state.get(com.cloudogu.upgrade.api.state.StateKeys.PASSWORD))));
+                settings.pgUpgradeMode(), settings.pgUpgradeRollback(), () -> state.get(com.cloudogu.upgrade.api.state.StateKeys.PASSWORD))));
     }
 
     /**

@@ -43,6 +43,17 @@ public final class RestoreLeftovers {
      *     manifest goes first, so a half-removed backup never verifies
      */
     public static void removeBackup(Path backup) throws IOException {
+        // A carried-over installation's rollback dump and pg_upgrade journal go with it, before it (a rerun repeats).
+        if (Files.isDirectory(backup)) {
+            java.util.Optional<com.cloudogu.upgrade.core.internal.pgupgrade.RollbackDump> dump =
+                    com.cloudogu.upgrade.core.internal.pgupgrade.RollbackDump.of(backup);
+            if (dump.isPresent()) {
+                Files.deleteIfExists(BackupManifest.pathFor(dump.get().file()));
+                Files.deleteIfExists(dump.get().file());
+                LOG.info("removed the rollback dump {}", dump.get().file());
+            }
+            new com.cloudogu.upgrade.core.internal.pgupgrade.LinkJournal(backup.toAbsolutePath().getParent()).clear();
+        }
         Files.deleteIfExists(BackupManifest.pathFor(backup));
         com.cloudogu.upgrade.core.internal.backup.BackupFiles.deleteTree(backup);
         LOG.info("removed the restored backup {} (keep it with --keep-backup)", backup);

@@ -30,7 +30,8 @@ class BackupFormatsTest {
 
     private BackupFormats formats() {
         return new BackupFormats(new FormatTools(dir, null, null, new ServerOwner("postgres", false),
-                new EventDispatcher(), 1, () -> null, com.cloudogu.upgrade.core.PgUpgradeMode.AUTO, java.util.Optional::empty));
+                new EventDispatcher(), 1, () -> null, com.cloudogu.upgrade.core.PgUpgradeMode.AUTO,
+                com.cloudogu.upgrade.core.PgUpgradeRollback.DUMP, java.util.Optional::empty));
     }
 
     @Test

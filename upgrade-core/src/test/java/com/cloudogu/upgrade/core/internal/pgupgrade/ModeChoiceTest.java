@@ -63,4 +63,24 @@ class ModeChoiceTest {
             assertThat(ModeChoice.choose(mode, all).mode()).isEqualTo(mode);
         }
     }
+
+    @Test
+    void autoLinksWithTheOperatorsSnapshotAsTheRollbackAndSaysSo() {
+        ModeChoice c = ModeChoice.choose(AUTO, new ModeChoice.Facts(false, GIB, 10 * GIB,
+                java.util.Optional.of("the operator's volume snapshot")));
+        assertThat(c.mode()).isEqualTo(PgUpgradeMode.LINK);
+        assertThat(c.reason()).contains("no room for a copy", "the operator's volume snapshot as the rollback");
+        assertThat(ModeChoice.choose(PgUpgradeMode.LINK, new ModeChoice.Facts(false, 100 * GIB, GIB,
+                java.util.Optional.of("the pre-upgrade dump /b/cluster-15.sql"))).reason())
+                .contains("the rollback is the pre-upgrade dump /b/cluster-15.sql");
+    }
+
+    @Test
+    void preUpgradePreparesARollbackOnlyWhenLinkModeMayRun() {
+        assertThat(ModeChoice.mayLink(PgUpgradeMode.LINK, 100 * GIB, GIB)).isTrue();
+        assertThat(ModeChoice.mayLink(AUTO, GIB + ModeChoice.MARGIN - 1, GIB)).as("no room for a copy").isTrue();
+        assertThat(ModeChoice.mayLink(AUTO, GIB + ModeChoice.MARGIN, GIB)).as("room for a copy").isFalse();
+        assertThat(ModeChoice.mayLink(PgUpgradeMode.COPY, 0, GIB)).isFalse();
+        assertThat(ModeChoice.mayLink(PgUpgradeMode.CLONE, 0, GIB)).isFalse();
+    }
 }
