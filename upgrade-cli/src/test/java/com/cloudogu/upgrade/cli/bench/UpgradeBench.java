@@ -171,15 +171,15 @@ public final class UpgradeBench {
                 seed(template, oldBin, newBin, xfs.mountPoint(), "seed xfs");
             }
             ClusterFingerprint expected = round == 1 ? before : null;
+            for (String mode : o.pgUpgradeModes()) {
+                pgUpgrade(template, mode, oldBin, newBin, from, to, expected);
+            }
             for (String strategy : o.strategies()) {
                 Path root = product(template, strategy, "seed", Map.of("DOGU_UPGRADE_BACKUP_STRATEGY", strategy,
                         "DOGU_UPGRADE_JOBS", Integer.toString(o.jobs())), work, oldBin, newBin, from, to, expected);
                 if (first && round == 1 && strategy.equals(o.strategies().get(0))) {
                     noops(root, newBin, to);
                 }
-            }
-            for (String mode : o.pgUpgradeModes()) {
-                pgUpgrade(template, mode, oldBin, newBin, from, to, expected);
             }
         }
     }
