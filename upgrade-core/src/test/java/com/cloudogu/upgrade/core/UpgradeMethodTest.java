@@ -35,7 +35,21 @@ class UpgradeMethodTest {
         UpgradeSettings settings = UpgradeSettings.builder().build();
         assertThat(settings.upgradeMethod()).isEqualTo(UpgradeMethod.DUMP);
         assertThat(settings.pgUpgradeMode()).isEqualTo(PgUpgradeMode.AUTO);
+        assertThat(settings.pgUpgradeRollback()).isEqualTo(PgUpgradeRollback.DUMP);
+        assertThat(settings.toBuilder().pgUpgradeRollback(PgUpgradeRollback.NONE).build().pgUpgradeRollback())
+                .isEqualTo(PgUpgradeRollback.NONE);
         assertThat(settings.toBuilder().upgradeMethod(UpgradeMethod.PG_UPGRADE).build().upgradeMethod())
                 .isEqualTo(UpgradeMethod.PG_UPGRADE);
+    }
+
+    @Test
+    void rollbacksAreReadInAnyCase() {
+        assertThat(PgUpgradeRollback.parse(" None ")).isEqualTo(PgUpgradeRollback.NONE);
+        assertThat(PgUpgradeRollback.parse("dump")).isEqualTo(PgUpgradeRollback.DUMP).hasToString("dump");
+        assertThatThrownBy(() -> PgUpgradeRollback.parse("snapshot")).isInstanceOfSatisfying(UpgradeException.class,
+                e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.USAGE);
+                    assertThat(e.getMessage()).contains("'snapshot'", "dump or none");
+                });
     }
 }

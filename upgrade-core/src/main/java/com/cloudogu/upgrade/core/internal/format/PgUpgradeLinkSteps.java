@@ -25,6 +25,7 @@ final class PgUpgradeLinkSteps {
     private static final Logger LOG = LoggerFactory.getLogger(PgUpgradeLinkSteps.class);
 
     private final LinkJournal journal;
+    private final Path installation;
     private final Path oldData;
     private final Optional<RollbackDump> rollbackDump;
     private final PgUpgradeRollback rollback;
@@ -37,6 +38,7 @@ final class PgUpgradeLinkSteps {
      */
     PgUpgradeLinkSteps(Path backupDirectory, Path oldData, Path installationCopy, PgUpgradeRollback rollback) {
         this.journal = new LinkJournal(backupDirectory);
+        this.installation = installationCopy;
         this.oldData = oldData;
         this.rollbackDump = RollbackDump.of(installationCopy);
         this.rollback = rollback;
@@ -52,7 +54,7 @@ final class PgUpgradeLinkSteps {
      * @throws UpgradeException ({@code DU-RESTORE}) past the point of no return without a rollback dump
      */
     boolean recoverInterruptedRun(java.util.function.BiConsumer<Path, BackupManifest> restoreDump) {
-        Optional<LinkJournal.Entry> entry = journal.read();
+        Optional<LinkJournal.Entry> entry = journal.readFor(installation);
         switch (LinkJournal.recovery(entry)) {
             case NONE -> {
                 journal.clear();
@@ -100,7 +102,7 @@ final class PgUpgradeLinkSteps {
      * @param pgUpgrade runs pg_upgrade
      */
     void upgrade(PgUpgradeMode mode, Runnable pgUpgrade) {
-        LinkJournal.Entry started = new LinkJournal.Entry(LinkJournal.Step.STARTED, mode, oldData,
+        LinkJournal.Entry started = new LinkJournal.Entry(installation, LinkJournal.Step.STARTED, mode, oldData,
                 rollbackDump.map(RollbackDump::file));
         journal.record(started);
         if (mode == PgUpgradeMode.LINK) {
@@ -118,7 +120,7 @@ final class PgUpgradeLinkSteps {
      * mode has one: clone and copy leave the old cluster valid.
      */
     void beforeFirstStart() {
-        Optional<LinkJournal.Entry> entry = journal.read();
+        Optional<LinkJournal.Entry> entry = journal.readFor(installation);
         if (entry.isEmpty() || entry.get().mode() != PgUpgradeMode.LINK) {
             return;
         }

@@ -44,16 +44,17 @@ public final class LinkJournal {
     /**
      * One journal state.
      *
+     * @param installation the carried-over installation the run belongs to (the recorded backup)
      * @param step the step reached
      * @param mode the mode pg_upgrade runs in
      * @param oldData the old cluster's data directory
      * @param rollbackDump the plain backup that is link mode's rollback, if pre-upgrade wrote one
      */
-    public record Entry(Step step, PgUpgradeMode mode, Path oldData, Optional<Path> rollbackDump) {
+    public record Entry(Path installation, Step step, PgUpgradeMode mode, Path oldData, Optional<Path> rollbackDump) {
 
         /** @param next the step reached now @return this entry at that step */
         public Entry at(Step next) {
-            return new Entry(next, mode, oldData, rollbackDump);
+            return new Entry(installation, next, mode, oldData, rollbackDump);
         }
     }
 
@@ -95,6 +96,21 @@ public final class LinkJournal {
         return file;
     }
 
+    /**
+     * @param installation the carried-over installation of the upgrade in progress
+     * @return what the journal records about its run; a journal of another upgrade (one completed with
+     *     {@code --keep-backup}, say) says nothing about this one
+     */
+    public Optional<Entry> readFor(Path installation) {
+        Optional<Entry> entry = read();
+        if (entry.isPresent() && !entry.get().installation().equals(installation)) {
+            LOG.info("ignoring the pg_upgrade journal {}: it belongs to {}, not to {}", file, entry.get().installation(),
+                    installation);
+            return Optional.empty();
+        }
+        return entry;
+    }
+
     /** @return what the journal records, if anything */
     public Optional<Entry> read() {
         if (!Files.isRegularFile(file)) {
@@ -103,7 +119,7 @@ public final class LinkJournal {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
-            return Optional.of(new Entry(Step.valueOf(p.getProperty("step")), PgUpgradeMode.parse(p.getProperty("mode")),
+            return Optional.of(new Entry(Path.of(p.getProperty("installation")), Step.valueOf(p.getProperty("step")), PgUpgradeMode.parse(p.getProperty("mode")),
                     Path.of(p.getProperty("oldData")),
                     Optional.ofNullable(p.getProperty("rollbackDump")).filter(s -> !s.isBlank()).map(Path::of)));
         } catch (IOException | RuntimeException e) {
@@ -122,6 +138,7 @@ public final class LinkJournal {
     public void record(Entry entry) {
         long t0 = System.nanoTime();
         Properties p = new Properties();
+        p.setProperty("installation", entry.installation().toString());
         p.setProperty("step", entry.step().name());
         p.setProperty("mode", entry.mode().toString());
         p.setProperty("oldData", entry.oldData().toString());

@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class PgUpgradeRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgUpgradeRun.class);
+    /** pg_upgrade's working directory (logs, sockets) in the backup directory; every attempt starts it afresh. */
+    public static final String WORK_DIRECTORY = "pg-upgrade-work";
 
     private final PostgresInstallation target;
     private final InstallationProbe old;

@@ -68,7 +68,7 @@ public final class AbortPhase {
             return;
         }
         LinkJournal journal = new LinkJournal(env.settings().backupDirectory());
-        Optional<LinkJournal.Entry> linked = journal.read();
+        Optional<LinkJournal.Entry> linked = backup.flatMap(b -> journal.readFor(Path.of(b)));
         refuseAfterFirstStart(linked);
         // Taken back before the restore counts: nothing may ever act on a completed-restore journal now.
         new OldClusterDisposal(env.settings().backupDirectory()).discard();

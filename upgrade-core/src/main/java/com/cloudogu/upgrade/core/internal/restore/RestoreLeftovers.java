@@ -52,7 +52,11 @@ public final class RestoreLeftovers {
                 Files.deleteIfExists(dump.get().file());
                 LOG.info("removed the rollback dump {}", dump.get().file());
             }
-            new com.cloudogu.upgrade.core.internal.pgupgrade.LinkJournal(backup.toAbsolutePath().getParent()).clear();
+            Path backupDirectory = backup.toAbsolutePath().getParent();
+            // pg_upgrade's logs: a completed restore needs them no more (pg_upgrade drops its own on success too)
+            com.cloudogu.upgrade.core.internal.backup.BackupFiles.deleteTree(backupDirectory.resolve(
+                    com.cloudogu.upgrade.core.internal.pgupgrade.PgUpgradeRun.WORK_DIRECTORY));
+            new com.cloudogu.upgrade.core.internal.pgupgrade.LinkJournal(backupDirectory).clear();
         }
         Files.deleteIfExists(BackupManifest.pathFor(backup));
         com.cloudogu.upgrade.core.internal.backup.BackupFiles.deleteTree(backup);

@@ -21,6 +21,7 @@ class LinkJournalTest {
     Path dir;
 
     private static final Path OLD = Path.of("/volume/15");
+    private static final Path COPY = Path.of("/volume/backup/pg-upgrade-15.18-1.d");
     private static final Optional<Path> DUMP = Optional.of(Path.of("/volume/backup/cluster-15.sql"));
 
     @Test
@@ -28,7 +29,7 @@ class LinkJournalTest {
         assertThat(LinkJournal.recovery(Optional.empty())).isEqualTo(Recovery.NONE);
         for (PgUpgradeMode mode : new PgUpgradeMode[] {PgUpgradeMode.COPY, PgUpgradeMode.CLONE}) {
             for (Step step : Step.values()) {
-                assertThat(LinkJournal.recovery(Optional.of(new Entry(step, mode, OLD, Optional.empty()))))
+                assertThat(LinkJournal.recovery(Optional.of(new Entry(COPY, step, mode, OLD, Optional.empty()))))
                         .as(mode + " at " + step).isEqualTo(Recovery.NONE);
             }
         }
@@ -37,18 +38,18 @@ class LinkJournalTest {
     @Test
     void linkModeBeforeTheFirstStartRenamesTheControlFileBackWithOrWithoutADump() {
         for (Optional<Path> dump : java.util.List.of(DUMP, Optional.<Path>empty())) {
-            assertThat(LinkJournal.recovery(Optional.of(new Entry(Step.STARTED, PgUpgradeMode.LINK, OLD, dump))))
+            assertThat(LinkJournal.recovery(Optional.of(new Entry(COPY, Step.STARTED, PgUpgradeMode.LINK, OLD, dump))))
                     .isEqualTo(Recovery.RENAME_BACK);
-            assertThat(LinkJournal.recovery(Optional.of(new Entry(Step.LINKED, PgUpgradeMode.LINK, OLD, dump))))
+            assertThat(LinkJournal.recovery(Optional.of(new Entry(COPY, Step.LINKED, PgUpgradeMode.LINK, OLD, dump))))
                     .isEqualTo(Recovery.RENAME_BACK);
         }
     }
 
     @Test
     void afterTheFirstStartOnlyTheDumpOrTheSnapshotGoesBackNeverARename() {
-        assertThat(LinkJournal.recovery(Optional.of(new Entry(Step.FIRST_START, PgUpgradeMode.LINK, OLD, DUMP))))
+        assertThat(LinkJournal.recovery(Optional.of(new Entry(COPY, Step.FIRST_START, PgUpgradeMode.LINK, OLD, DUMP))))
                 .isEqualTo(Recovery.RESTORE_DUMP);
-        assertThat(LinkJournal.recovery(Optional.of(new Entry(Step.FIRST_START, PgUpgradeMode.LINK, OLD,
+        assertThat(LinkJournal.recovery(Optional.of(new Entry(COPY, Step.FIRST_START, PgUpgradeMode.LINK, OLD,
                 Optional.empty())))).isEqualTo(Recovery.NO_WAY_BACK);
     }
 
@@ -56,11 +57,11 @@ class LinkJournalTest {
     void eachStepReplacesTheLastOnDiskAndClearRemovesIt() {
         LinkJournal journal = new LinkJournal(dir);
         assertThat(journal.read()).isEmpty();
-        Entry started = new Entry(Step.STARTED, PgUpgradeMode.LINK, OLD, DUMP);
+        Entry started = new Entry(COPY, Step.STARTED, PgUpgradeMode.LINK, OLD, DUMP);
         journal.record(started);
         assertThat(journal.read()).contains(started);
         journal.record(started.at(Step.FIRST_START));
-        assertThat(new LinkJournal(dir).read()).contains(new Entry(Step.FIRST_START, PgUpgradeMode.LINK, OLD, DUMP));
+        assertThat(new LinkJournal(dir).read()).contains(new Entry(COPY, Step.FIRST_START, PgUpgradeMode.LINK, OLD, DUMP));
         assertThat(dir.resolve(LinkJournal.FILE + ".partial")).doesNotExist();
         journal.clear();
         assertThat(journal.read()).isEmpty();
@@ -68,8 +69,16 @@ class LinkJournalTest {
     }
 
     @Test
+    void aJournalOfAnotherUpgradeSaysNothingAboutThisOne() {
+        LinkJournal journal = new LinkJournal(dir);
+        journal.record(new Entry(COPY, Step.FIRST_START, PgUpgradeMode.LINK, OLD, DUMP));
+        assertThat(journal.readFor(COPY)).isPresent();
+        assertThat(journal.readFor(Path.of("/volume/backup/pg-upgrade-17.6-1.d"))).isEmpty();
+    }
+
+    @Test
     void aGarbledJournalStopsInsteadOfGuessing() throws Exception {
-        Files.writeString(dir.resolve(LinkJournal.FILE), "step=HALFWAY\nmode=link\noldData=/x\n");
+        Files.writeString(dir.resolve(LinkJournal.FILE), "installation=/b/x.d\nstep=HALFWAY\nmode=link\noldData=/x\n");
         assertThatThrownBy(() -> new LinkJournal(dir).read()).isInstanceOfSatisfying(UpgradeException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.RESTORE_FAILED);
             assertThat(e.getMessage()).contains(LinkJournal.FILE, "check it by hand");
