@@ -24,9 +24,9 @@ final class BenchDataset {
     private BenchDataset() {
     }
 
-    static void load(PostgresServer server, BenchOptions o, Path log) throws Exception {
+    static void load(PostgresServer server, BenchOptions o, int scale, Path log) throws Exception {
         server.execute("postgres", "CREATE DATABASE " + PGBENCH_DATABASE);
-        BenchProcess.run(ClientTools.locate().command("pgbench", "-i", "-s", Integer.toString(o.scale()), "-q",
+        BenchProcess.run(ClientTools.locate().command("pgbench", "-i", "-s", Integer.toString(scale), "-q",
                 "-h", "127.0.0.1", "-p", Integer.toString(server.port()), "-U", server.superuser(), PGBENCH_DATABASE),
                 null, null, log).ok();
         server.execute("postgres", "CREATE DATABASE " + MANY_TABLES_DATABASE);

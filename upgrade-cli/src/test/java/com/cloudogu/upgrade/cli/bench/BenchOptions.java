@@ -8,10 +8,10 @@ import java.util.Locale;
 /**
  * The benchmark's parameters, from {@code bench/upgrade-bench}'s command line.
  *
- * @param scale pgbench scale factor of the {@code pgbench} database
+ * @param scales pgbench scale factors of the {@code pgbench} database, one complete measurement each
  * @param tables tables in the many-tables database
- * @param oldServer zonky version of the old cluster
- * @param newServer zonky version of the new image
+ * @param oldServer zonky version of the old cluster, or {@code debian-N} for Debian's complete installation
+ * @param newServer zonky version of the new image, or {@code debian-N}
  * @param strategies backup strategies to run the product with ({@code plain}, {@code parallel})
  * @param jobs parallel jobs for the parallel strategy
  * @param xmx the CLI's maximum heap
@@ -21,18 +21,26 @@ import java.util.Locale;
  * @param work where clusters and backups go (kept with {@code --keep})
  * @param keep keep the work directory afterwards
  * @param rounds how often seed and product run back to back (medians reported)
+ * @param pgUpgradeModes pg_upgrade modes to run the product with besides the dump strategies
+ *     ({@code copy}, {@code clone}, {@code link}); empty for none
+ * @param xfsBytes size of the XFS loop volume for clone mode (sparse)
  */
-record BenchOptions(int scale, int tables, String oldServer, String newServer, List<String> strategies, int jobs,
+record BenchOptions(List<Integer> scales, int tables, String oldServer, String newServer, List<String> strategies, int jobs,
                     String xmx, int noopRuns, int migrationDatabases, boolean verify, Path work, boolean keep,
-                    int rounds) {
+                    int rounds, List<String> pgUpgradeModes, long xfsBytes) {
 
     static final String USAGE = """
             usage: bench/upgrade-bench [options]
               --scale S            pgbench scale of the pgbench database (default 10; 100 is about 1.5 GB)
+              --scales S1,S2       several scales in one run, each measured completely, a summary at the end
               --tables N           tables in the many-tables database (default 2000)
-              --from VERSION       zonky version of the old cluster (default 14.19.0)
-              --to VERSION         zonky version of the new image (default 17.6.0)
-              --strategy S         plain, parallel or both (default both)
+              --from VERSION       zonky version of the old cluster (default 14.19.0), or debian-13|15|17|18
+              --to VERSION         zonky version of the new image (default 17.6.0), or debian-13|15|17|18
+              --pg-upgrade MODES   also the pg_upgrade method in these modes: copy,clone,link (default none);
+                                   needs --to debian-N (pg_upgrade ships with complete installations only);
+                                   clone runs on an XFS loop volume (root, xfsprogs), where the seed runs too
+              --xfs-size GB        size of that XFS volume (sparse; default 8 + 0.15 per scale unit)
+              --strategy S         plain, parallel, both or none (default both)
               --jobs N             jobs of the parallel strategy (default: number of CPUs)
               --rounds N           seed and product back to back N times, medians reported (default 3)
               --xmx SIZE           maximum heap of the CLI JVM (default 64m)
@@ -44,7 +52,9 @@ record BenchOptions(int scale, int tables, String oldServer, String newServer, L
             """;
 
     static BenchOptions parse(String... args) {
-        int scale = 10;
+        List<Integer> scales = List.of(10);
+        List<String> pgUpgradeModes = List.of();
+        long xfsBytes = -1;
         int tables = 2000;
         String from = "14.19.0";
         String to = "17.6.0";
@@ -69,7 +79,19 @@ record BenchOptions(int scale, int tables, String oldServer, String newServer, L
         for (int i = 0; i < a.size(); i++) {
             String o = a.get(i);
             switch (o) {
-                case "--scale" -> scale = Integer.parseInt(value(a, ++i, o));
+                case "--scale" -> scales = List.of(Integer.parseInt(value(a, ++i, o)));
+                case "--scales" -> scales = java.util.Arrays.stream(value(a, ++i, o).split(",")).map(String::strip)
+                        .map(Integer::parseInt).toList();
+                case "--pg-upgrade" -> {
+                    pgUpgradeModes = java.util.Arrays.stream(value(a, ++i, o).toLowerCase(Locale.ROOT).split(","))
+                            .map(String::strip).filter(m -> !m.isEmpty() && !m.equals("none")).distinct().toList();
+                    for (String m : pgUpgradeModes) {
+                        if (!List.of("copy", "clone", "link").contains(m)) {
+                            throw new IllegalArgumentException("--pg-upgrade takes copy, clone and link; got " + m);
+                        }
+                    }
+                }
+                case "--xfs-size" -> xfsBytes = (long) (Double.parseDouble(value(a, ++i, o)) * (1L << 30));
                 case "--tables" -> tables = Integer.parseInt(value(a, ++i, o));
                 case "--from" -> from = value(a, ++i, o);
                 case "--to" -> to = value(a, ++i, o);
@@ -78,7 +100,8 @@ record BenchOptions(int scale, int tables, String oldServer, String newServer, L
                     strategies = switch (s) {
                         case "plain", "parallel" -> List.of(s);
                         case "both" -> List.of("plain", "parallel");
-                        default -> throw new IllegalArgumentException("--strategy must be plain, parallel or both");
+                        case "none" -> List.of();
+                        default -> throw new IllegalArgumentException("--strategy must be plain, parallel, both or none");
                     };
                 }
                 case "--jobs" -> jobs = Integer.parseInt(value(a, ++i, o));
@@ -93,11 +116,19 @@ record BenchOptions(int scale, int tables, String oldServer, String newServer, L
                 default -> throw new IllegalArgumentException("unknown option " + o);
             }
         }
-        if (scale < 1 || tables < 0 || jobs < 1 || noopRuns < 0 || migrationDatabases < 0 || rounds < 1) {
+        if (!pgUpgradeModes.isEmpty() && !to.startsWith("debian-")) {
+            throw new IllegalArgumentException("--pg-upgrade needs a new image with pg_upgrade: --to debian-17 (or"
+                    + " debian-18); zonky's binaries have no pg_upgrade");
+        }
+        int maxScale = scales.stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (xfsBytes < 0) {
+            xfsBytes = (long) ((8 + 0.15 * maxScale) * (1L << 30));
+        }
+        if (scales.isEmpty() || scales.stream().anyMatch(s -> s < 1) || tables < 0 || jobs < 1 || noopRuns < 0 || migrationDatabases < 0 || rounds < 1) {
             throw new IllegalArgumentException("scale and jobs must be positive; counts must not be negative");
         }
-        return new BenchOptions(scale, tables, from, to, strategies, jobs, xmx, noopRuns, migrationDatabases, verify,
-                work, keep, rounds);
+        return new BenchOptions(scales, tables, from, to, strategies, jobs, xmx, noopRuns, migrationDatabases, verify,
+                work, keep, rounds, pgUpgradeModes, xfsBytes);
     }
 
     private static String value(List<String> a, int i, String option) {

@@ -19,6 +19,9 @@ final class BenchReport {
 
     private static final double PLAIN_TARGET = 1.05;
     private static final double PARALLEL_TARGET = 0.6;
+    /** issue 14: pg_upgrade at scale 100, copy mode and the constant-time modes. */
+    private static final double PG_UPGRADE_COPY_TARGET = 0.35;
+    private static final double PG_UPGRADE_CONSTANT_TARGET = 0.15;
     private static final double NOOP_TARGET_SECONDS = 0.4;
     private static final double MIGRATIONS_TARGET_SECONDS = 10;
     private static final String ROW = "%-18s %-30s %9s %11s %9s %10s%n";
@@ -33,18 +36,20 @@ final class BenchReport {
     private final StringBuilder head = new StringBuilder();
     private final StringBuilder tail = new StringBuilder();
     private final Map<String, Step> steps = new LinkedHashMap<>();
-    private final List<Double> seedTotals = new ArrayList<>();
+    private final Map<String, List<Double>> seedTotals = new LinkedHashMap<>();
+    private final Map<String, String> seedOf = new LinkedHashMap<>();
+    private final Map<String, String> unmeasured = new LinkedHashMap<>();
     private final Map<String, List<Double>> productTotals = new LinkedHashMap<>();
     private final Map<String, String> verdicts = new LinkedHashMap<>();
     private final Map<String, Integer> progressLines = new LinkedHashMap<>();
     private long psqlErrors;
     private boolean failed;
 
-    void header(BenchOptions o, String from, String to, long clusterBytes) {
+    void header(BenchOptions o, int scale, String from, String to, long clusterBytes) {
         head.append("dogu-upgrade benchmark, ").append(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
                 .format(ZonedDateTime.now(ZoneOffset.UTC))).append('\n');
         head.append("PostgreSQL ").append(o.oldServer()).append(" (").append(from).append(") -> ").append(o.newServer())
-                .append(" (").append(to).append("); pgbench scale ").append(o.scale()).append(", ").append(o.tables())
+                .append(" (").append(to).append("); pgbench scale ").append(scale).append(", ").append(o.tables())
                 .append("-table database, 5 more databases; ").append(mb(clusterBytes)).append(" in databases\n");
         head.append("machine: ").append(Machine.describe()).append('\n');
         head.append("CLI JVM: -Xmx").append(o.xmx()).append(' ').append(String.join(" ", UpgradeBench.HOOK_JVM_OPTIONS))
@@ -52,22 +57,31 @@ final class BenchReport {
                 .append(" round(s), medians shown\n");
     }
 
-    void seed(double dumpSeconds, long bytes, double initdbSeconds, double restoreSeconds, long errors) {
-        sample("seed", "pg_dumpall", dumpSeconds, bytes, -1);
-        sample("seed", "initdb", initdbSeconds, -1, -1);
-        sample("seed", "psql -f (server start/stop)", restoreSeconds, bytes, -1);
+    /**
+     * @param seed the seed pipeline's name: {@code seed}, or {@code seed xfs} on the XFS volume
+     */
+    void seed(String seed, double dumpSeconds, long bytes, double initdbSeconds, double restoreSeconds, long errors) {
+        sample(seed, "pg_dumpall", dumpSeconds, bytes, -1);
+        sample(seed, "initdb", initdbSeconds, -1, -1);
+        sample(seed, "psql -f (server start/stop)", restoreSeconds, bytes, -1);
         double total = dumpSeconds + initdbSeconds + restoreSeconds;
-        sample("seed", "total", total, -1, -1);
-        seedTotals.add(total);
+        sample(seed, "total", total, -1, -1);
+        seedTotals.computeIfAbsent(seed, k -> new ArrayList<>()).add(total);
         psqlErrors = errors;
     }
 
-    void product(String strategy, BenchProcess.Result pre, BenchProcess.Result post, BenchProcess.Result startup,
+    /**
+     * @param strategy the product's pipeline: a backup strategy ({@code plain}, {@code parallel}) or
+     *     {@code pg-upgrade MODE}
+     * @param seed the seed pipeline it is compared with (the one on the same file system)
+     */
+    void product(String strategy, String seed, BenchProcess.Result pre, BenchProcess.Result post, BenchProcess.Result startup,
                  long bytes, String verdict, int progress) {
         String p = "product " + strategy;
-        sample(p, "pre-upgrade (backup)", pre.seconds(), bytes, pre.peakKib());
+        seedOf.put(strategy, seed);
+        sample(p, strategy.startsWith("pg-upgrade") ? "pre-upgrade (carry old inst.)" : "pre-upgrade (backup)", pre.seconds(), bytes, pre.peakKib());
         sample(p, "post-upgrade", post.seconds(), -1, post.peakKib());
-        sample(p, "startup (initdb, restore, ...)", startup.seconds(), bytes, startup.peakKib());
+        sample(p, strategy.startsWith("pg-upgrade") ? "startup (pg_upgrade, ...)" : "startup (initdb, restore, ...)", startup.seconds(), bytes, startup.peakKib());
         double total = pre.seconds() + post.seconds() + startup.seconds();
         sample(p, "total", total, -1, Math.max(pre.peakKib(), Math.max(post.peakKib(), startup.peakKib())));
         productTotals.computeIfAbsent(strategy, k -> new ArrayList<>()).add(total);
@@ -76,6 +90,41 @@ final class BenchReport {
         if (verdict.startsWith("DIFFERS")) {
             failed = true;
         }
+    }
+
+    /** @param strategy a pipeline that failed, @param why in a few words, with its log */
+    void unmeasured(String strategy, String why) {
+        unmeasured.put(strategy, why);
+        failed = true;
+    }
+
+    /** @return the median total seconds of a pipeline ({@code seed}, {@code plain}, {@code pg-upgrade copy} ...) */
+    double medianTotal(String pipeline) {
+        List<Double> totals = seedTotals.containsKey(pipeline) ? seedTotals.get(pipeline) : productTotals.get(pipeline);
+        return totals == null ? Double.NaN : median(sorted(totals));
+    }
+
+    /** @return the median per-round ratio of a product pipeline to its seed, NaN if it was not measured */
+    double ratio(String strategy) {
+        List<Double> totals = productTotals.get(strategy);
+        List<Double> seeds = seedTotals.get(seedOf.get(strategy));
+        if (totals == null || seeds == null) {
+            return Double.NaN;
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < totals.size() && i < seeds.size(); i++) {
+            ratios.add(totals.get(i) / seeds.get(i));
+        }
+        return median(sorted(ratios));
+    }
+
+    static double target(String strategy) {
+        return switch (strategy) {
+            case "parallel" -> PARALLEL_TARGET;
+            case "pg-upgrade copy" -> PG_UPGRADE_COPY_TARGET;
+            case "pg-upgrade clone", "pg-upgrade link" -> PG_UPGRADE_CONSTANT_TARGET;
+            default -> PLAIN_TARGET;
+        };
     }
 
     void noop(String what, List<BenchProcess.Result> runs) {
@@ -130,17 +179,22 @@ final class BenchReport {
                     + " the bootstrap superuser already exists)\n");
         }
         productTotals.forEach((strategy, totals) -> {
+            List<Double> seeds = seedTotals.get(seedOf.get(strategy));
             List<Double> ratios = new ArrayList<>();
-            for (int i = 0; i < totals.size() && i < seedTotals.size(); i++) {
-                ratios.add(totals.get(i) / seedTotals.get(i));
+            for (int i = 0; i < totals.size() && i < seeds.size(); i++) {
+                ratios.add(totals.get(i) / seeds.get(i));
             }
             double ratio = median(sorted(ratios));
-            double target = "parallel".equals(strategy) ? PARALLEL_TARGET : PLAIN_TARGET;
+            double target = target(strategy);
             List<String> each = ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList();
-            out.append(String.format(Locale.ROOT, "  product %s: %.2fx the seed pipeline (median of rounds: %s; target"
-                            + " <= %.2fx: %s); %s; %d progress line(s)%n", strategy, ratio, String.join(", ", each),
+            String seed = seedOf.get(strategy).equals("seed") ? "the seed pipeline" : "the " + seedOf.get(strategy)
+                    + " pipeline";
+            out.append(String.format(Locale.ROOT, "  product %s: %.2fx %s (median of rounds: %s; target"
+                            + " <= %.2fx: %s); %s; %d progress line(s)%n", strategy, ratio, seed, String.join(", ", each),
                     target, ratio <= target ? "met" : "MISSED", verdicts.get(strategy), progressLines.get(strategy)));
         });
+        unmeasured.forEach((strategy, why) -> out.append("  product ").append(strategy).append(": NOT MEASURED, ")
+                .append(why).append('\n'));
         return out.append(tail).toString();
     }
 

@@ -8,6 +8,8 @@ import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.OsUser;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;
+import com.cloudogu.upgrade.testkit.install.DebianInstallations;
+import com.cloudogu.upgrade.testkit.volume.XfsVolume;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,14 @@ import java.util.stream.Stream;
  *
  * The old cluster is built once and copied ({@code cp -a} of the stopped data directory) for every
  * pipeline, so all start from identical files. Copies are not timed.
+ *
+ * <p>With {@code --pg-upgrade MODES} the product also runs the pg_upgrade method
+ * ({@code DOGU_UPGRADE_METHOD=pg-upgrade}) in each mode, in the same rounds: copy and link on the work
+ * directory's file system, clone on an XFS loop volume with reflink, where the seed pipeline runs a
+ * second time ("seed xfs") so that clone is compared with the seed on the same file system. Link runs
+ * with {@code DOGU_UPGRADE_PG_UPGRADE_ROLLBACK=none} (no pre-upgrade dump): the benchmark throws the
+ * result away. A mode that fails is reported as not measured, with its log. With {@code --scales} every
+ * scale is measured completely and a summary compares them (link's time should not grow with the data).
  */
 public final class UpgradeBench {
 
@@ -55,14 +65,15 @@ public final class UpgradeBench {
     private final BenchOptions o;
     private final Path work;
     private final Path logs;
-    private final BenchReport report;
+    private BenchReport report;
     private int round;
+    private int scale;
+    private XfsVolume xfs;
 
     private UpgradeBench(BenchOptions o, Path work) throws IOException {
         this.o = o;
         this.work = work;
         this.logs = Files.createDirectories(work.resolve("logs"));
-        this.report = new BenchReport();
     }
 
     /** @param args see {@link BenchOptions#USAGE} */
@@ -92,19 +103,55 @@ public final class UpgradeBench {
     }
 
     private int run() throws Exception {
-        PostgresBinaries oldBin = PostgresBinaries.of(o.oldServer());
-        PostgresBinaries newBin = PostgresBinaries.of(o.newServer());
-        String from = doguVersion(o.oldServer());
-        String to = doguVersion(o.newServer());
+        PostgresBinaries oldBin = binaries(o.oldServer());
+        PostgresBinaries newBin = binaries(o.newServer());
+        String from = doguVersion(oldBin.version());
+        String to = doguVersion(newBin.version());
         say("work directory " + work + (o.keep() ? " (kept)" : " (deleted at the end; --keep keeps it)"));
         say("machine: " + Machine.describe());
+        boolean failed = false;
+        Map<Integer, BenchReport> reports = new LinkedHashMap<>();
+        try {
+            if (o.pgUpgradeModes().contains("clone")) {
+                xfs = XfsVolume.create(work.resolve("xfs"), o.xfsBytes());
+                say("XFS volume with reflink for clone mode (and a seed run on it): " + xfs.mountPoint());
+            }
+            for (int s : o.scales()) {
+                scale = s;
+                report = new BenchReport();
+                measure(oldBin, newBin, from, to, reports.isEmpty());
+                if (reports.size() == o.scales().size() - 1 && o.migrationDatabases() > 0) {
+                    migrations();
+                }
+                reports.put(s, report);
+                report.print(System.out);
+                Files.writeString(work.resolve(o.scales().size() == 1 ? "report.txt" : "report-" + s + ".txt"),
+                        report.toString());
+                failed |= report.failed();
+            }
+            if (reports.size() > 1) {
+                String summary = summary(reports);
+                System.out.println();
+                System.out.print(summary);
+                Files.writeString(work.resolve("summary.txt"), summary);
+            }
+        } finally {
+            if (xfs != null) {
+                xfs.close();
+            }
+        }
+        return failed ? 1 : 0;
+    }
 
+    private void measure(PostgresBinaries oldBin, PostgresBinaries newBin, String from, String to, boolean first)
+            throws Exception {
         Path template = work.resolve("template");
         long clusterBytes;
         ClusterFingerprint before = null;
         long t0 = System.nanoTime();
+        deleteTree(template);
         try (PostgresServer old = PostgresServer.builder(oldBin).dataDirectory(template).start()) {
-            BenchDataset.load(old, o, logs.resolve("dataset.log"));
+            BenchDataset.load(old, o, scale, logs.resolve("dataset-" + scale + ".log"));
             old.execute("postgres", "ALTER ROLE postgres PASSWORD '" + OLD_PASSWORD + "'");
             clusterBytes = Long.parseLong(old.queryValue("postgres",
                     "SELECT sum(pg_database_size(oid)) FROM pg_database WHERE datallowconn"));
@@ -113,38 +160,69 @@ public final class UpgradeBench {
             }
         }
         say(String.format(Locale.ROOT, "dataset: PostgreSQL %s, pgbench scale %d, %d-table database, 5 more databases,"
-                + " %s in databases; built in %.0f s", o.oldServer(), o.scale(), o.tables(), BenchReport.mb(clusterBytes),
+                + " %s in databases; built in %.0f s", oldBin.version(), scale, o.tables(), BenchReport.mb(clusterBytes),
                 (System.nanoTime() - t0) / 1e9));
-        report.header(o, from, to, clusterBytes);
+        report.header(o, scale, from, to, clusterBytes);
 
         for (round = 1; round <= o.rounds(); round++) {
-            say("round " + round + " of " + o.rounds());
-            seed(template, oldBin, newBin);
+            say("round " + round + " of " + o.rounds() + ", scale " + scale);
+            seed(template, oldBin, newBin, work, "seed");
+            if (xfs != null) {
+                seed(template, oldBin, newBin, xfs.mountPoint(), "seed xfs");
+            }
+            ClusterFingerprint expected = round == 1 ? before : null;
+            for (String mode : o.pgUpgradeModes()) {
+                pgUpgrade(template, mode, oldBin, newBin, from, to, expected);
+            }
             for (String strategy : o.strategies()) {
-                Path root = product(template, strategy, oldBin, newBin, from, to, round == 1 ? before : null);
-                if (round == 1 && strategy.equals(o.strategies().get(0))) {
+                Path root = product(template, strategy, "seed", Map.of("DOGU_UPGRADE_BACKUP_STRATEGY", strategy,
+                        "DOGU_UPGRADE_JOBS", Integer.toString(o.jobs())), work, oldBin, newBin, from, to, expected);
+                if (first && round == 1 && strategy.equals(o.strategies().get(0))) {
                     noops(root, newBin, to);
                 }
             }
         }
-        if (o.migrationDatabases() > 0) {
-            migrations();
-        }
-        report.print(System.out);
-        Files.writeString(work.resolve("report.txt"), report.toString());
-        return report.failed() ? 1 : 0;
     }
 
     private boolean verify() {
         // The fingerprint aggregates each table's rows in the server's memory: fine up to a few million rows.
-        return o.verify() && o.scale() <= 20;
+        return o.verify() && scale <= 20;
+    }
+
+    private void pgUpgrade(Path template, String mode, PostgresBinaries oldBin, PostgresBinaries newBin, String from,
+                           String to, ClusterFingerprint before) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("DOGU_UPGRADE_METHOD", "pg-upgrade");
+        env.put("DOGU_UPGRADE_PG_UPGRADE_MODE", mode);
+        if (mode.equals("link")) {
+            // no pre-upgrade dump as link mode's rollback: the benchmark's clusters are throwaway copies
+            env.put("DOGU_UPGRADE_PG_UPGRADE_ROLLBACK", "none");
+        }
+        boolean onXfs = mode.equals("clone");
+        String label = "pg-upgrade " + mode;
+        try {
+            Path root = product(template, label, onXfs ? "seed xfs" : "seed", env, onXfs ? xfs.mountPoint() : work,
+                    oldBin, newBin, from, to, before);
+            // the next pipeline needs the room (clone shares extents, but copy and link leave a cluster each)
+            deleteTree(root);
+        } catch (IllegalStateException e) {
+            // BenchProcess names the exit code and the log first, then the log's tail: keep the CLI's error line
+            List<String> lines = e.getMessage().lines().toList();
+            String error = lines.stream().filter(l -> l.startsWith("dogu-upgrade: error")).reduce((a, b) -> b)
+                    .orElse(lines.get(lines.size() - 1));
+            String why = lines.get(0).replaceFirst(":$", "") + ": " + error;
+            say("product (" + label + ") failed: " + why);
+            report.unmeasured(label, why);
+        }
     }
 
     // ---- seed pipeline ----------------------------------------------------------------------
 
-    private void seed(Path template, PostgresBinaries oldBin, PostgresBinaries newBin) throws Exception {
-        deleteTree(work.resolve("seed"));
-        Path dir = Files.createDirectories(work.resolve("seed"));
+    private void seed(Path template, PostgresBinaries oldBin, PostgresBinaries newBin, Path parent, String label)
+            throws Exception {
+        String name = label.replace(' ', '-');
+        deleteTree(parent.resolve(name));
+        Path dir = Files.createDirectories(parent.resolve(name));
         Path old = dir.resolve("old");
         copy(template, old);
         Path socket = Files.createDirectories(dir.resolve("socket"));
@@ -152,24 +230,24 @@ public final class UpgradeBench {
         Path newData = dir.resolve("new");
         OsUser.chownRecursive(dir, OsUser.serverUser());
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path log = logs.resolve("r" + round + "-seed.log");
+        Path log = logs.resolve("s" + scale + "-r" + round + "-" + name + ".log");
         String user = OsUser.serverUser();
         ClientTools tools = ClientTools.locate();
-        say("seed: pg_dumpall of the old cluster");
+        say(label + ": pg_dumpall of the old cluster");
         BenchProcess.Result dumpall;
         try (PostgresServer server = PostgresServer.builder(oldBin).dataDirectory(old).start()) {
             dumpall = BenchProcess.run(tools.command("pg_dumpall", "-h", server.socketDirectory().toString(),
                     "-p", Integer.toString(server.port()), "-U", "postgres", "-f", dump.toString()), user, null, log).ok();
         }
         long bytes = Files.size(dump);
-        say("seed: initdb of PostgreSQL " + newBin.version());
+        say(label + ": initdb of PostgreSQL " + newBin.version());
         Path pw = dir.resolve("pw");
         Files.writeString(pw, NEW_PASSWORD + "\n");
         OsUser.chownRecursive(pw, user);
         BenchProcess.Result initdb = BenchProcess.run(List.of(newBin.tool("initdb").toString(), "-D", newData.toString(),
                 "-U", "postgres", "--auth-local=peer", "--auth-host=md5", "--encoding=UTF8", "--lc-collate=C.UTF-8",
                 "--lc-ctype=C.UTF-8", "--pwfile=" + pw), user, null, log).ok();
-        say("seed: psql -f into the new cluster");
+        say(label + ": psql -f into the new cluster");
         BenchProcess.Result start = BenchProcess.run(List.of(newBin.tool("pg_ctl").toString(), "-D", newData.toString(),
                 "-w", "-t", "600", "-l", dir.resolve("server.log").toString(), "-o",
                 "-c listen_addresses='' -c unix_socket_directories=" + socket, "start"), user, null, log).ok();
@@ -178,35 +256,36 @@ public final class UpgradeBench {
         BenchProcess.Result stop = BenchProcess.run(List.of(newBin.tool("pg_ctl").toString(), "-D", newData.toString(),
                 "-m", "fast", "-w", "-t", "600", "stop"), user, null, log).ok();
         double restore = start.seconds() + psql.seconds() + stop.seconds();
-        report.seed(dumpall.seconds(), bytes, initdb.seconds(), restore, errors(log));
+        report.seed(label, dumpall.seconds(), bytes, initdb.seconds(), restore, errors(log));
         deleteTree(old);
         Files.deleteIfExists(dump);
+        deleteTree(newData);
     }
 
     // ---- product ----------------------------------------------------------------------------
 
-    private Path product(Path template, String strategy, PostgresBinaries oldBin, PostgresBinaries newBin, String from,
-                         String to, ClusterFingerprint before) throws Exception {
-        deleteTree(work.resolve("product-" + strategy));
-        Path root = Files.createDirectories(work.resolve("product-" + strategy));
+    private Path product(Path template, String strategy, String seed, Map<String, String> extra, Path parent,
+                         PostgresBinaries oldBin, PostgresBinaries newBin, String from, String to,
+                         ClusterFingerprint before) throws Exception {
+        String name = "product-" + strategy.replace(' ', '-');
+        deleteTree(parent.resolve(name));
+        Path root = Files.createDirectories(parent.resolve(name));
         Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
             copy(template, dogu.pgdata(oldBin.version()));
             dogu.setPassword(NEW_PASSWORD);
-            Map<String, String> extra = Map.of("DOGU_UPGRADE_BACKUP_STRATEGY", strategy,
-                    "DOGU_UPGRADE_JOBS", Integer.toString(o.jobs()));
-            dogu.startServer(oldBin.version());
+            dogu.startServer(oldBin);
             say("product (" + strategy + "): pre-upgrade " + from + " " + to);
-            String r = "r" + round + "-";
-            BenchProcess.Result pre = cli(dogu.environment(oldBin.version()), extra, r + "pre-" + strategy, "pre-upgrade", from, to);
+            String r = "s" + scale + "-r" + round + "-";
+            String tag = strategy.replace(' ', '-');
+            BenchProcess.Result pre = cli(dogu.environment(oldBin), extra, r + "pre-" + tag, "pre-upgrade", from, to);
             String backup = dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElse("");
             long bytes = backup.isEmpty() ? -1 : sizeOf(Path.of(backup));
             dogu.stopServer();
             say("product (" + strategy + "): post-upgrade " + from + " " + to);
-            BenchProcess.Result post = cli(dogu.environment(newBin.version()), extra, r + "post-" + strategy, "post-upgrade", from,
-                    to);
+            BenchProcess.Result post = cli(dogu.environment(newBin), extra, r + "post-" + tag, "post-upgrade", from, to);
             say("product (" + strategy + "): startup");
-            BenchProcess.Result startup = cli(dogu.environment(newBin.version()), extra, r + "startup-" + strategy, "startup");
+            BenchProcess.Result startup = cli(dogu.environment(newBin), extra, r + "startup-" + tag, "startup");
             String verdict = "not verified";
             if (before != null) {
                 try (PostgresServer upgraded = PostgresServer.builder(newBin).dataDirectory(dogu.pgdata(newBin.version()))
@@ -216,7 +295,7 @@ public final class UpgradeBench {
                             : "DIFFERS: " + diff.size() + " items, first " + diff.get(0);
                 }
             }
-            report.product(strategy, pre, post, startup, bytes, verdict, progressLines(startup.log())
+            report.product(strategy, seed, pre, post, startup, bytes, verdict, progressLines(startup.log())
                     + progressLines(pre.log()));
         }
         return root;
@@ -253,7 +332,7 @@ public final class UpgradeBench {
             return;
         }
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
-            Map<String, String> env = dogu.environment(newBin.version());
+            Map<String, String> env = dogu.environment(newBin);
             say("no-op hooks: " + o.noopRuns() + " runs each of startup and post-upgrade " + to + " " + to);
             List<BenchProcess.Result> startup = new ArrayList<>();
             List<BenchProcess.Result> post = new ArrayList<>();
@@ -312,6 +391,52 @@ public final class UpgradeBench {
     }
 
     // ---- helpers ----------------------------------------------------------------------------
+
+    private String summary(Map<Integer, BenchReport> reports) {
+        List<String> pipelines = new ArrayList<>(List.of("seed"));
+        if (xfs != null) {
+            pipelines.add("seed xfs");
+        }
+        pipelines.addAll(o.strategies());
+        o.pgUpgradeModes().forEach(m -> pipelines.add("pg-upgrade " + m));
+        StringBuilder out = new StringBuilder("summary: median total seconds per pipeline (ratio to the seed on the"
+                + " same file system)\n");
+        out.append(String.format(Locale.ROOT, "%-18s", "pipeline"));
+        reports.keySet().forEach(s -> out.append(String.format(Locale.ROOT, " %22s", "scale " + s)));
+        out.append('\n');
+        for (String p : pipelines) {
+            out.append(String.format(Locale.ROOT, "%-18s", p));
+            for (BenchReport r : reports.values()) {
+                double seconds = r.medianTotal(p);
+                double ratio = p.startsWith("seed") ? Double.NaN : r.ratio(p);
+                out.append(String.format(Locale.ROOT, " %22s", Double.isNaN(seconds) ? "not measured"
+                        : String.format(Locale.ROOT, "%.2f s", seconds)
+                        + (Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, " (%.2fx)", ratio))));
+            }
+            out.append('\n');
+        }
+        List<Integer> scales = new ArrayList<>(reports.keySet());
+        int lo = scales.get(0);
+        int hi = scales.get(scales.size() - 1);
+        for (String p : pipelines) {
+            double a = reports.get(lo).medianTotal(p);
+            double b = reports.get(hi).medianTotal(p);
+            if (!Double.isNaN(a) && !Double.isNaN(b)) {
+                String target = p.equals("pg-upgrade link") ? String.format(Locale.ROOT, " (target <= 1.3: %s)",
+                        b / a <= 1.3 ? "met" : "MISSED") : "";
+                out.append(String.format(Locale.ROOT, "  %s: scale %d / scale %d = %.2f%s%n", p, hi, lo, b / a, target));
+            }
+        }
+        return out.toString();
+    }
+
+    /** @param spec a zonky version, or {@code debian-N} for Debian's complete installation of major N */
+    static PostgresBinaries binaries(String spec) {
+        if (spec.startsWith("debian-")) {
+            return PostgresBinaries.of(DebianInstallations.get(Integer.parseInt(spec.substring("debian-".length()))));
+        }
+        return PostgresBinaries.of(spec);
+    }
 
     static String doguVersion(String zonky) {
         String[] p = zonky.split("\\.");

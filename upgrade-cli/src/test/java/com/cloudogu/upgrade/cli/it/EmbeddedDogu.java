@@ -194,7 +194,8 @@ public final class EmbeddedDogu implements AutoCloseable {
         return environment(PostgresBinaries.of(version));
     }
 
-    private Map<String, String> environment(PostgresBinaries image) {
+    /** @param image the image's server programs @return the environment the hooks run with */
+    public Map<String, String> environment(PostgresBinaries image) {
         String version = image.version();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", image.bin() + ":" + ClientTools.locate().directory()

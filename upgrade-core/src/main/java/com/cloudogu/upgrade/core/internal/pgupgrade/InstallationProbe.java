@@ -56,14 +56,21 @@ public record InstallationProbe(Path bin, Optional<Path> overlay, int major) {
             }
             int major = Integer.parseInt(manifest.getProperty("major"));
             Path bin = copy.resolve("root" + manifest.getProperty("bin"));
-            Set<String> missing = new LinkedHashSet<>();
-            try (var programs = Files.list(bin)) {
-                for (Path program : programs.toList()) {
-                    ProcessResult r = runner.run(Command.of("ldd", program.toString()).runAs(owner.name()).captureStdout().build());
-                    missing.addAll(new LibraryClosure().add(r.stdout()).missing());
-                }
-            }
+            Set<String> missing = missing(bin, Optional.empty(), runner, owner);
             Optional<Path> overlay = overlay(copy, missing);
+            // ldd cannot see what a missing library needs in turn (libicuuc needs libicudata): ask again
+            // with the overlay until nothing new is missing
+            while (overlay.isPresent()) {
+                Set<String> more = missing(bin, overlay, runner, owner);
+                if (!missing.addAll(more)) {
+                    break;
+                }
+                overlay = overlay(copy, missing);
+            }
+            if (!missing.isEmpty()) {
+                LOG.info("libraries missing in this image, taken from the old image's copy: {}",
+                        String.join(", ", missing));
+            }
             for (String name : OldInstallation.PROGRAMS) {
                 Path program = bin.resolve(name);
                 if (!Files.isExecutable(program)) {
@@ -90,6 +97,19 @@ public record InstallationProbe(Path bin, Optional<Path> overlay, int major) {
         return overlay.map(o -> Map.of("LD_LIBRARY_PATH", o.toString())).orElse(Map.of());
     }
 
+    private static Set<String> missing(Path bin, Optional<Path> overlay, ProcessRunner runner, ServerOwner owner)
+            throws IOException {
+        Set<String> missing = new LinkedHashSet<>();
+        try (var programs = Files.list(bin)) {
+            for (Path program : programs.toList()) {
+                Command.Builder ldd = Command.of("ldd", program.toString()).runAs(owner.name()).captureStdout();
+                overlay.ifPresent(o -> ldd.env("LD_LIBRARY_PATH", o.toString()));
+                missing.addAll(new LibraryClosure().add(runner.run(ldd.build()).stdout()).missing());
+            }
+        }
+        return missing;
+    }
+
     private static Optional<Path> overlay(Path copy, Set<String> missing) throws IOException {
         if (missing.isEmpty()) {
             return Optional.empty();
@@ -106,7 +126,6 @@ public record InstallationProbe(Path bin, Optional<Path> overlay, int major) {
             Files.createSymbolicLink(overlay.resolve(soname), lib);
         }
         Durable.syncDirectory(overlay);
-        LOG.info("libraries missing in this image, taken from the old image's copy: {}", String.join(", ", missing));
         return Optional.of(overlay);
     }
 

@@ -34,8 +34,11 @@ public final class LibraryClosure {
         for (String line : lddOutput.lines().toList()) {
             Matcher m = RESOLVED.matcher(line);
             if (m.matches()) {
-                resolved.putIfAbsent(m.group(1), Path.of(m.group(2)));
-                missing.remove(m.group(1));
+                // A loader outside the standard place is printed as "/path/ld.so => /path/ld.so": the key is
+                // a file name under deps/, never a path (an absolute key would resolve outside deps/)
+                String soname = Path.of(m.group(1)).getFileName().toString();
+                resolved.putIfAbsent(soname, Path.of(m.group(2)));
+                missing.remove(soname);
                 continue;
             }
             m = NOT_FOUND.matcher(line);
