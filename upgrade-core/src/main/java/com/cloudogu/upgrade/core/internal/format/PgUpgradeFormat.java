@@ -133,24 +133,28 @@ final class PgUpgradeFormat implements BackupFormat {
     /**
      * pg_upgrade carries the old cluster's roles over, the bootstrap superuser's password included;
      * as after a dump's restore, the superuser keeps the password the state store holds for the new
-     * cluster. The password travels as a bound parameter, never in the statement's text.
+     * cluster. The password never reaches the server: pgjdbc computes its SCRAM-SHA-256 verifier here
+     * and sends that, and the session logs no statement, so not even the verifier lands in the server
+     * log (a plain password in an {@code ALTER ROLE}, even built inside a {@code DO} block, appears in
+     * the context of a server warning such as 18's "setting an MD5-encrypted password").
      */
     private void keepTheSuperuserPassword(TemporaryServer server, String superuser) {
         java.util.Optional<String> password = tools.superuserPassword().get();
         if (password.isEmpty()) {
             return;
         }
-        try (java.sql.Connection c = server.connect("postgres");
-             java.sql.PreparedStatement set = c.prepareStatement("SELECT set_config('dogu_upgrade.pw', ?, false)");
-             java.sql.Statement alter = c.createStatement()) {
-            set.setString(1, password.get());
-            set.execute();
-            alter.execute("DO $$BEGIN EXECUTE format('ALTER ROLE %I PASSWORD %L', current_user,"
-                    + " current_setting('dogu_upgrade.pw')); END$$");
-            alter.execute("RESET dogu_upgrade.pw");
+        char[] secret = password.get().toCharArray();
+        try (java.sql.Connection c = server.connect("postgres"); java.sql.Statement quiet = c.createStatement()) {
+            quiet.execute("SET log_statement = 'none'");
+            quiet.execute("SET log_min_error_statement = 'panic'");
+            quiet.execute("SET client_min_messages = 'error'");
+            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(superuser, secret, "SCRAM-SHA-256");
         } catch (java.sql.SQLException e) {
+            // the SQL state only: pgjdbc's message may quote the statement
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Cannot set the superuser's password on the upgraded"
-                    + " cluster: " + e.getSQLState() + ". Run startup again.", e);
+                    + " cluster (SQL state " + e.getSQLState() + "). Run startup again.");
+        } finally {
+            java.util.Arrays.fill(secret, '\0');
         }
     }
 
