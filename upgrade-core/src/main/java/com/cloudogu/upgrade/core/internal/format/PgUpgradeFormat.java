@@ -148,7 +148,7 @@ final class PgUpgradeFormat implements BackupFormat {
             quiet.execute("SET log_statement = 'none'");
             quiet.execute("SET log_min_error_statement = 'panic'");
             quiet.execute("SET client_min_messages = 'error'");
-            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(superuser, secret, "SCRAM-SHA-256");
+            c.unwrap(org.postgresql.PGConnection.class).alterUserPassword(superuser, secret, "scram-sha-256");
         } catch (java.sql.SQLException e) {
             // the SQL state only: pgjdbc's message may quote the statement
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "Cannot set the superuser's password on the upgraded"
