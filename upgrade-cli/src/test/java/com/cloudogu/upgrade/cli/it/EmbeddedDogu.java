@@ -4,8 +4,10 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.StateStores;
 import com.cloudogu.upgrade.testkit.ClientTools;
+import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;
+import com.cloudogu.upgrade.testkit.SampleData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,6 +189,24 @@ public final class EmbeddedDogu implements AutoCloseable {
      */
     public PostgresServer startServer(PostgresBinaries image) {
         return start(PostgresServer.builder(image), image.version());
+    }
+
+    /**
+     * The old container before an upgrade: the image's server runs on its PGDATA with the testkit's
+     * sample data and a superuser password of its own; the state store holds the new one.
+     *
+     * @param image the old image's server programs
+     * @param newPassword the superuser password the state store holds for the new cluster
+     * @return the old cluster's fingerprint, to compare the upgraded one with
+     */
+    public ClusterFingerprint startWithSampleData(PostgresBinaries image, String newPassword) throws Exception {
+        PostgresServer old = startServer(image);
+        SampleData.load(old);
+        // the fingerprint records whether the superuser has a password; the new cluster gets the state's
+        old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'");
+        ClusterFingerprint before = ClusterFingerprint.of(old);
+        setPassword(newPassword);
+        return before;
     }
 
     /** @param version the image's server @return the environment the hooks run with */

@@ -7,7 +7,6 @@ import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;
-import com.cloudogu.upgrade.testkit.SampleData;
 import com.cloudogu.upgrade.testkit.install.DebianInstallations;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,12 +127,7 @@ class PgUpgradeLinkIT {
     }
 
     private static ClusterFingerprint prepare(EmbeddedDogu dogu) throws Exception {
-        PostgresServer old = dogu.startServer(OLD_IMAGE);
-        SampleData.load(old);
-        old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'");
-        ClusterFingerprint before = ClusterFingerprint.of(old);
-        dogu.setPassword(NEW_PASSWORD);
-        return before;
+        return dogu.startWithSampleData(OLD_IMAGE, NEW_PASSWORD);
     }
 
     /** pre-upgrade on the old image, the old server stops, post-upgrade on the new image. */

@@ -6,7 +6,6 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;
-import com.cloudogu.upgrade.testkit.SampleData;
 import com.cloudogu.upgrade.testkit.install.DebianInstallations;
 import com.cloudogu.upgrade.testkit.install.PostgresInstallation;
 import com.cloudogu.upgrade.testkit.volume.XfsVolume;
@@ -111,12 +110,7 @@ class PgUpgradeMatrixIT {
                                   CarriedCheck afterPreUpgrade) throws Exception {
         String from = oldImage.major() + "." + oldImage.minor() + "-1";
         String to = newImage.major() + "." + newImage.minor() + "-1";
-        PostgresServer old = dogu.startServer(oldImage);
-        SampleData.load(old);
-        // the fingerprint records whether the superuser has a password; the new cluster gets the state's
-        old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'");
-        ClusterFingerprint before = ClusterFingerprint.of(old);
-        dogu.setPassword(NEW_PASSWORD);
+        ClusterFingerprint before = dogu.startWithSampleData(oldImage, NEW_PASSWORD);
 
         CliProcess.Result pre = dogu.cli(oldImage).start(PG_UPGRADE, "pre-upgrade", from, to).await(600).ok();
         String carried = dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow();

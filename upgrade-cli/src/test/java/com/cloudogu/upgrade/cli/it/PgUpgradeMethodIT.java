@@ -7,7 +7,6 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;
-import com.cloudogu.upgrade.testkit.SampleData;
 import com.cloudogu.upgrade.testkit.install.DebianInstallations;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,11 +36,7 @@ class PgUpgradeMethodIT {
         String from = "15." + oldImage.minor() + "-1";
         String to = "17." + newImage.minor() + "-1";
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.PER_MAJOR)) {
-            PostgresServer old = dogu.startServer(oldImage);
-            SampleData.load(old);
-            old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'");
-            ClusterFingerprint before = ClusterFingerprint.of(old);
-            dogu.setPassword(NEW_PASSWORD);
+            ClusterFingerprint before = dogu.startWithSampleData(oldImage, NEW_PASSWORD);
 
             CliProcess.Result pre = dogu.cli(oldImage).start(PG_UPGRADE, "pre-upgrade", from, to).await(600).ok();
             String carried = dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow();
