@@ -95,7 +95,8 @@ class FaultMatrixIT {
     static Stream<Arguments> randomMoments() {
         Random random = new Random(SEED);
         List<Arguments> runs = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
+        // each phase on each layout once by default (the suite's time budget); more with -Ddogu.upgrade.randomKills=N
+        for (int i = 0; i < Integer.getInteger("dogu.upgrade.randomKills", 6); i++) {
             String phase = PHASES.get(i % 3);
             EmbeddedDogu.Layout layout = (i / 3) % 2 == 0 ? EmbeddedDogu.Layout.PER_MAJOR : EmbeddedDogu.Layout.LEGACY;
             // Counted from the phase's first log line (the JVM is up), over roughly the phase's own
