@@ -108,7 +108,9 @@ final class PgUpgradeFormat implements BackupFormat {
         PgUpgradeFallback.Refusal[] refused = new PgUpgradeFallback.Refusal[1];
         // pg_upgrade needs the fresh target stopped; the engine's server comes back on it afterwards
         server.restartWith(Map.of(), () -> {
-            boolean cloneWorks = run.check(oldData, target, PgUpgradeMode.CLONE, work, superuser).succeeded();
+            // only auto and clone ask whether the file system clones: a check costs seconds
+            boolean cloneWorks = (mode == PgUpgradeMode.AUTO || mode == PgUpgradeMode.CLONE)
+                    && run.check(oldData, target, PgUpgradeMode.CLONE, work, superuser).succeeded();
             ModeChoice choice = ModeChoice.choose(mode, new ModeChoice.Facts(cloneWorks, free(target),
                     manifest.sourceClusterBytes(), rollback));
             LOG.info("pg_upgrade mode {}: {}", choice.mode(), choice.reason());
