@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
 final class PgUpgradeFormat implements BackupFormat {
 
     private static final Logger LOG = LoggerFactory.getLogger(PgUpgradeFormat.class);
-    private static final String WORK = "pg-upgrade-work";
 
     private final FormatTools tools;
     private final Supplier<PostgresInstallation> installation;
@@ -89,7 +88,7 @@ final class PgUpgradeFormat implements BackupFormat {
         InstallationProbe old = InstallationProbe.of(backup, tools.runner(), tools.owner());
         Path target = server.dataDirectory().path();
         Path oldData = oldDataDirectory(manifest, target);
-        Path work = tools.backupDirectory().resolve(WORK);
+        Path work = tools.backupDirectory().resolve(PgUpgradeRun.WORK_DIRECTORY);
         try {
             BackupFiles.deleteTree(work); // pg_upgrade's files of an interrupted attempt
         } catch (IOException e) {
@@ -164,9 +163,9 @@ final class PgUpgradeFormat implements BackupFormat {
     public void removeLeftovers(Path backupDirectory) {
         BackupDirectory.removePublished(backupDirectory, InstallationDumper.GLOB);
         try {
-            BackupFiles.deleteTree(backupDirectory.resolve(WORK));
+            BackupFiles.deleteTree(backupDirectory.resolve(PgUpgradeRun.WORK_DIRECTORY));
         } catch (IOException e) {
-            LOG.warn("could not remove {}: {}", backupDirectory.resolve(WORK), e.getMessage());
+            LOG.warn("could not remove {}: {}", backupDirectory.resolve(PgUpgradeRun.WORK_DIRECTORY), e.getMessage());
         }
     }
 

@@ -124,6 +124,7 @@ public final class FallbackLadder {
         }
     }
 
+    /** @param bytes a size @return it in whole MiB, as the package's messages and the plan say sizes */
     static String mib(long bytes) {
         return (bytes / (1024 * 1024)) + " MiB";
     }

@@ -66,7 +66,7 @@ public record ModeChoice(PgUpgradeMode mode, String reason) {
                 case COPY -> {
                     if (facts.freeBytes() < copyNeeds) {
                         throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "pg_upgrade mode copy needs "
-                                + mib(copyNeeds) + " free on the volume, " + mib(facts.freeBytes()) + " are free."
+                                + FallbackLadder.mib(copyNeeds) + " free on the volume, " + FallbackLadder.mib(facts.freeBytes()) + " are free."
                                 + " Free space, or use --pg-upgrade-mode link with a pre-upgrade dump.");
                     }
                     return new ModeChoice(mode, "copy was asked for and the volume has room for a second copy");
@@ -88,16 +88,16 @@ public record ModeChoice(PgUpgradeMode mode, String reason) {
         }
         if (facts.freeBytes() >= copyNeeds) {
             return new ModeChoice(PgUpgradeMode.COPY, "no file cloning here; the volume has room for a second copy"
-                    + " of the data (" + mib(copyNeeds) + " needed, " + mib(facts.freeBytes()) + " free), so the old"
+                    + " of the data (" + FallbackLadder.mib(copyNeeds) + " needed, " + FallbackLadder.mib(facts.freeBytes()) + " free), so the old"
                     + " cluster stays as it was");
         }
         if (facts.dumpAvailable()) {
-            return new ModeChoice(PgUpgradeMode.LINK, "no file cloning and no room for a copy (" + mib(copyNeeds)
-                    + " needed, " + mib(facts.freeBytes()) + " free); linking, with " + facts.rollback().get()
+            return new ModeChoice(PgUpgradeMode.LINK, "no file cloning and no room for a copy (" + FallbackLadder.mib(copyNeeds)
+                    + " needed, " + FallbackLadder.mib(facts.freeBytes()) + " free); linking, with " + facts.rollback().get()
                     + " as the rollback");
         }
         throw new UpgradeException(ErrorCode.INSUFFICIENT_SPACE, "pg_upgrade cannot run safely: the file system"
-                + " cannot clone files, copy mode needs " + mib(copyNeeds) + " and " + mib(facts.freeBytes())
+                + " cannot clone files, copy mode needs " + FallbackLadder.mib(copyNeeds) + " and " + FallbackLadder.mib(facts.freeBytes())
                 + " are free, and link mode needs a pre-upgrade dump as its rollback. Free space, or use"
                 + " --upgrade-method dump.");
     }
@@ -117,9 +117,5 @@ public record ModeChoice(PgUpgradeMode mode, String reason) {
             case AUTO -> freeBytes < relationBytes + MARGIN;
             case CLONE, COPY -> false;
         };
-    }
-
-    private static String mib(long bytes) {
-        return (bytes / (1024 * 1024)) + " MiB";
     }
 }
