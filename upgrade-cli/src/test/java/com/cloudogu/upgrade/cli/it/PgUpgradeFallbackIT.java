@@ -35,7 +35,7 @@ class PgUpgradeFallbackIT {
     private static final String NEW_PASSWORD = "n3w-fallback-secret";
     private static final Map<String, String> PG_UPGRADE = Map.of("DOGU_UPGRADE_METHOD", "pg-upgrade");
     private static final String FALLBACK_LINE = "pg-upgrade fallback: rung 2 \\(dump and restore from the old server"
-            + " started in this container\\) runs next, because pg_upgrade --check \\(copy\\) refused: Checking for"
+            + " started in this container\\) runs next, because pg_upgrade \\(copy\\) refused: Checking for"
             + " reg\\* data types in user tables: .*public\\.jobs\\.handler public\\.jobs\\.checker";
     private static PostgresBinaries oldImage;
     private static PostgresBinaries newImage;
@@ -74,6 +74,53 @@ class PgUpgradeFallbackIT {
                             + " dumped with pg_dumpall 17", "migration 01-restore finished")
                     .doesNotContain(NEW_PASSWORD);
             assertUpgraded(dogu, u);
+        }
+    }
+
+    /**
+     * pg_upgrade's checks pass, and it fails later, restoring the schema: a function whose {@code SET}
+     * names {@code force_parallel_mode}, which 16 removed, created after pre-upgrade (whose own check
+     * would have named it). In link mode, with the operator's snapshot as rollback: the run's failure
+     * leaves the old cluster as it was (pg_control in place, the journal cleared), the half-filled target
+     * is replaced by a fresh one, and rung 2 runs from the old server, meets the same function and ends
+     * the attempt with both reasons; the old cluster stays for {@code abort}.
+     */
+    @Test
+    void pgUpgradeFailingAfterItsChecksLeavesTheOldClusterAsItWasAndTakesRungTwoOnAFreshTarget(@TempDir Path root)
+            throws Exception {
+        Map<String, String> link = Map.of("DOGU_UPGRADE_METHOD", "pg-upgrade", "DOGU_UPGRADE_PG_UPGRADE_MODE", "link",
+                "DOGU_UPGRADE_PG_UPGRADE_ROLLBACK", "none");
+        try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.PER_MAJOR)) {
+            PostgresServer old = dogu.startServer(oldImage);
+            SampleData.load(old);
+            Path oldData = old.dataDirectory();
+            dogu.setPassword(NEW_PASSWORD);
+            dogu.cli(oldImage).start(link, "pre-upgrade", from(), to()).await(600).ok();
+            // written after pre-upgrade's checks ran: the old image keeps serving until it is stopped
+            old.execute("postgres", "CREATE FUNCTION public.legacy() RETURNS int LANGUAGE sql"
+                    + " SET force_parallel_mode = off AS 'SELECT 1'");
+            dogu.stopServer();
+            dogu.cli(newImage).start(link, "post-upgrade", from(), to()).await(600).ok();
+
+            CliProcess.Result startup = dogu.cli(newImage).start(link, "startup").await(600);
+            assertThat(startup.exitCode()).as(startup.stderr()).isEqualTo(3);
+            assertThat(startup.stderr()).contains("[DU-RESTORE]")
+                    .containsPattern("pg-upgrade fallback: rung 2 \\(dump and restore from the old server started in"
+                            + " this container\\) runs next, because pg_upgrade \\(link\\) failed after its checks:"
+                            + " Restoring database schemas in the new cluster failed: ERROR: unrecognized configuration"
+                            + " parameter \"force_parallel_mode\" \\(FUNCTION legacy\\(\\) postgres, pg_upgrade_dump_\\d+\\.log\\)")
+                    .contains("discarding the partial restore target", "old cluster " + oldData
+                            + " dumped with pg_dumpall 17", "force_parallel_mode")
+                    .doesNotContain("Exception", NEW_PASSWORD);
+            assertThat(oldData.resolve("global/pg_control")).as("the old cluster's control file in place").exists();
+            assertThat(oldData.resolve("global/pg_control.old")).doesNotExist();
+            assertThat(oldServerPid(oldData)).as("no old server left running").isNull();
+            assertThat(dogu.backupDirectory().resolve("pg-upgrade.journal")).as("journal cleared").doesNotExist();
+            assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).as("the upgrade stays pending").isPresent();
+            try (PostgresServer back = dogu.startServer(oldImage)) {
+                assertThat(back.queryValue("postgres", "SELECT count(*) FROM pg_proc WHERE proname = 'legacy'"))
+                        .as("the old cluster starts as it was, with the old image").isEqualTo("1");
+            }
         }
     }
 
@@ -126,7 +173,7 @@ class PgUpgradeFallbackIT {
         String status = dogu.cli(newImage).start("status").await(60).ok().stdout();
         assertThat(status).contains("upgrade method:        " + from() + " -> " + to() + ": pg-upgrade, rung 2 (dump and"
                 + " restore from the old server started in this container, pg_upgrade checked in mode copy):"
-                + " pg_upgrade --check (copy) refused: Checking for reg* data types in user tables");
+                + " pg_upgrade (copy) refused: Checking for reg* data types in user tables");
         JsonNode method = new ObjectMapper().readTree(dogu.cli(newImage).start("status", "--json").await(60).ok()
                 .stdout()).get("method");
         assertThat(method.get("method").textValue()).isEqualTo("pg-upgrade");

@@ -68,7 +68,7 @@ class PgUpgradeFallbackTest {
         assertThat(events.stream().filter(e -> e.subject().equals("upgrade-method")).map(UpgradeEvent::message))
                 .satisfiesExactly(
                         rung2 -> assertThat(rung2).startsWith("pg-upgrade fallback: rung 2 (dump and restore from the"
-                                + " old server started in this container) runs next, because pg_upgrade --check (copy)"
+                                + " old server started in this container) runs next, because pg_upgrade (copy)"
                                 + " refused: Checking for presence of required libraries"),
                         rung3 -> assertThat(rung3).startsWith("pg-upgrade fallback: rung 3 (restore of the pre-upgrade"
                                 + " dump) runs next, because rung 2 (dump and restore from the old server started in"
@@ -152,7 +152,7 @@ class PgUpgradeFallbackTest {
         return new Volume(tools, new InstallationProbe(oldInstall.binDirectory(), Optional.empty(), 15),
                 oldData.path(), installationCopy, manifest, newData.path(), newInstall, backups.resolve("pg-upgrade-work"),
                 new PgUpgradeFallback.Refusal(PgUpgradeMode.COPY, "Checking for presence of required libraries: Your"
-                        + " installation references loadable libraries that are missing from the new installation."),
+                        + " installation references loadable libraries that are missing from the new installation.", false),
                 runner, owner);
     }
 }

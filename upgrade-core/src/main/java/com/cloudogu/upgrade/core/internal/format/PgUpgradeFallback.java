@@ -28,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Walks the {@link FallbackLadder} below pg_upgrade once {@code pg_upgrade --check} refused: the fresh
- * target is still untouched, the old cluster too. Rung 2 starts the carried-over old server on the old
+ * Walks the {@link FallbackLadder} below pg_upgrade once it refused in its checks or failed after them:
+ * the old cluster is as it was (link mode's renamed {@code pg_control} is back), the target untouched
+ * or, after a failure past the checks, initialized afresh. Rung 2 starts the carried-over old server on the old
  * cluster (read-only, private socket), dumps it with this image's {@code pg_dumpall} into pg_upgrade's
  * work directory, stops it, and restores the dump with the plain format's restore; rung 3 restores the
  * pre-upgrade dump, if there is one, with its own format. Each step down writes one log line naming the
@@ -57,10 +58,18 @@ final class PgUpgradeFallback {
     /**
      * What pg_upgrade's refusal left to go on with.
      *
-     * @param checkedMode the mode {@code pg_upgrade --check} ran in
+     * @param checkedMode the mode pg_upgrade ran in
      * @param reason pg_upgrade's reason
+     * @param duringUpgrade whether it failed after its checks (the target was replaced by a fresh one since)
+     *     rather than refusing in them
      */
-    record Refusal(PgUpgradeMode checkedMode, String reason) {
+    record Refusal(PgUpgradeMode checkedMode, String reason, boolean duringUpgrade) {
+
+        /** @return the reason as the log, the method record and {@code status} give it */
+        String why() {
+            return duringUpgrade ? "pg_upgrade (" + checkedMode + ") failed after its checks: " + reason
+                    : "pg_upgrade (" + checkedMode + ") refused: " + reason;
+        }
     }
 
     /**
@@ -78,7 +87,7 @@ final class PgUpgradeFallback {
         Path target = server.dataDirectory().path();
         removeCheckReport(target);
         Optional<RollbackDump> preUpgradeDump = recordedDump(backup);
-        String why = "pg_upgrade --check (" + refusal.checkedMode() + ") refused: " + refusal.reason();
+        String why = refusal.why();
         Rung rung = FallbackLadder.next(Rung.PG_UPGRADE, new FallbackLadder.Failure(false, false,
                 preUpgradeDump.isPresent())).orElseThrow();
         while (true) {

@@ -19,6 +19,8 @@ import com.cloudogu.upgrade.core.internal.pgupgrade.PgUpgradeRefusal;
 import com.cloudogu.upgrade.core.internal.pgupgrade.PgUpgradeRun;
 import com.cloudogu.upgrade.core.internal.pgupgrade.RollbackDump;
 import com.cloudogu.upgrade.core.internal.process.ProcessResult;
+import com.cloudogu.upgrade.core.internal.restore.RestoreTarget;
+import com.cloudogu.upgrade.core.internal.server.ClusterInitializer;
 import com.cloudogu.upgrade.core.internal.server.DataDirectory;
 import com.cloudogu.upgrade.core.internal.server.PostgresInstallation;
 import com.cloudogu.upgrade.core.internal.server.TemporaryServer;
@@ -50,6 +52,7 @@ final class PgUpgradeFormat implements BackupFormat {
     private final FormatTools tools;
     private final Supplier<PostgresInstallation> installation;
     private final PgUpgradeMode mode;
+    private Map.Entry<Path, InstallationProbe> probed;
 
     /**
      * @param tools what the formats share
@@ -80,12 +83,32 @@ final class PgUpgradeFormat implements BackupFormat {
     public void verify(Path backup, BackupManifest manifest) {
         BackupVerifier.verifyDirectory(backup, manifest, 2);
         RollbackDump.of(backup).ifPresent(RollbackDump::verify);
-        InstallationProbe.of(backup, tools.runner(), tools.owner());
+        probed = null;
+        probe(backup);
+    }
+
+    /** The copy is probed once per attempt: verify runs it, restore reuses what it found (a few hundred ms). */
+    private InstallationProbe probe(Path backup) {
+        if (probed == null || !probed.getKey().equals(backup)) {
+            probed = Map.entry(backup, InstallationProbe.of(backup, tools.runner(), tools.owner()));
+        }
+        return probed.getValue();
+    }
+
+    /**
+     * pg_upgrade failed after its checks and wrote into the target: the next rung needs a fresh one,
+     * initialized as every attempt's target is (the server is stopped while this runs).
+     */
+    private void freshTarget(TemporaryServer server, BackupManifest manifest, String superuser) {
+        PostgresInstallation newInstallation = installation.get();
+        new RestoreTarget(server.dataDirectory(), newInstallation.major(), tools.owner()).recreate(
+                new ClusterInitializer(newInstallation, tools.runner(), tools.owner()), manifest.cluster(), superuser,
+                tools.superuserPassword().get());
     }
 
     @Override
     public void restore(Path backup, BackupManifest manifest, TemporaryServer server) {
-        InstallationProbe old = InstallationProbe.of(backup, tools.runner(), tools.owner());
+        InstallationProbe old = probe(backup);
         Path target = server.dataDirectory().path();
         Path oldData = oldDataDirectory(manifest, target);
         Path work = tools.backupDirectory().resolve(PgUpgradeRun.WORK_DIRECTORY);
@@ -108,21 +131,35 @@ final class PgUpgradeFormat implements BackupFormat {
         // pg_upgrade needs the fresh target stopped; the engine's server comes back on it afterwards
         server.restartWith(Map.of(), () -> {
             // only auto and clone ask whether the file system clones: a check costs seconds
-            boolean cloneWorks = (mode == PgUpgradeMode.AUTO || mode == PgUpgradeMode.CLONE)
-                    && run.check(oldData, target, PgUpgradeMode.CLONE, work, superuser).succeeded();
+            boolean asksClone = mode == PgUpgradeMode.AUTO || mode == PgUpgradeMode.CLONE;
+            ProcessResult cloneCheck = asksClone ? run.check(oldData, target, PgUpgradeMode.CLONE, work, superuser) : null;
+            boolean cloneWorks = cloneCheck != null && cloneCheck.succeeded();
+            if (mode == PgUpgradeMode.CLONE && !cloneWorks) {
+                PgUpgradeRefusal why = PgUpgradeRefusal.of(cloneCheck);
+                if (!why.aboutCloning()) {
+                    // refused for the cluster, not the file system: the ladder goes on, as in any mode
+                    refused[0] = new PgUpgradeFallback.Refusal(PgUpgradeMode.CLONE, why.reason(), false);
+                    return;
+                }
+            }
+            // in auto, a check refused for another reason leaves cloning unknown: copy or link runs and
+            // meets the same refusal, which the ladder takes
             ModeChoice choice = ModeChoice.choose(mode, new ModeChoice.Facts(cloneWorks, free(target),
                     manifest.sourceClusterBytes(), rollback));
             LOG.info("pg_upgrade mode {}: {}", choice.mode(), choice.reason());
             record(manifest, target, choice);
-            if (choice.mode() != PgUpgradeMode.CLONE) {
-                ProcessResult check = run.check(oldData, target, choice.mode(), work, superuser);
-                if (!check.succeeded()) {
-                    // nothing changed in either cluster: the fallback ladder goes on once the server is back
-                    refused[0] = new PgUpgradeFallback.Refusal(choice.mode(), PgUpgradeRefusal.of(check).reason());
-                    return;
+            // No pg_upgrade --check first: the run checks the same and changes nothing when a check fails.
+            ProcessResult result = link.upgrade(choice.mode(),
+                    () -> run.attempt(oldData, target, choice.mode(), work, superuser, tools.jobs()));
+            if (!result.succeeded()) {
+                // read before the target is recreated: the reason may sit in a log inside it
+                refused[0] = new PgUpgradeFallback.Refusal(choice.mode(), PgUpgradeRefusal.of(result).reason(),
+                        PgUpgradeRun.changedTheTarget(result));
+                if (refused[0].duringUpgrade()) {
+                    freshTarget(server, manifest, superuser);
                 }
+                return; // the old cluster is as it was: the fallback ladder goes on once the server is back
             }
-            link.upgrade(choice.mode(), () -> run.upgrade(oldData, target, choice.mode(), work, superuser, tools.jobs()));
             link.beforeFirstStart(); // the server comes back on the target when this returns
         });
         if (refused[0] != null) {

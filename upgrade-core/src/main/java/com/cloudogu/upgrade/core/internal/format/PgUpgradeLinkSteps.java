@@ -9,8 +9,10 @@ import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.pgupgrade.LinkJournal;
 import com.cloudogu.upgrade.core.internal.pgupgrade.RollbackDump;
 import com.cloudogu.upgrade.core.internal.server.TemporaryServer;
+import com.cloudogu.upgrade.core.internal.process.ProcessResult;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -96,23 +98,35 @@ final class PgUpgradeLinkSteps {
     }
 
     /**
-     * Runs pg_upgrade between the journal's {@code started} and {@code linked}.
+     * Runs pg_upgrade between the journal's {@code started} and {@code linked}. When it fails, nothing
+     * has started on the new cluster: link mode's renamed {@code pg_control} is renamed back and the
+     * journal cleared, so that the old cluster is as it was for the next rung.
      *
      * @param mode the chosen mode
      * @param pgUpgrade runs pg_upgrade
+     * @return pg_upgrade's result
      */
-    void upgrade(PgUpgradeMode mode, Runnable pgUpgrade) {
+    ProcessResult upgrade(PgUpgradeMode mode, Supplier<ProcessResult> pgUpgrade) {
         LinkJournal.Entry started = new LinkJournal.Entry(installation, LinkJournal.Step.STARTED, mode, oldData,
                 rollbackDump.map(RollbackDump::file));
         journal.record(started);
         if (mode == PgUpgradeMode.LINK) {
             Checkpoint.PG_UPGRADE_LINK_STARTED.reach();
         }
-        pgUpgrade.run();
+        ProcessResult result = pgUpgrade.get();
+        if (!result.succeeded()) {
+            // a kill before the journal is cleared finds "started" and renames back again: a no-op then
+            if (mode == PgUpgradeMode.LINK) {
+                LinkJournal.renameControlFileBack(oldData);
+            }
+            journal.clear();
+            return result;
+        }
         journal.record(started.at(LinkJournal.Step.LINKED));
         if (mode == PgUpgradeMode.LINK) {
             Checkpoint.PG_UPGRADE_LINKED.reach();
         }
+        return result;
     }
 
     /**

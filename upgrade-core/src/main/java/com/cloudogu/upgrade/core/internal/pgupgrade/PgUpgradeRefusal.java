@@ -6,13 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Why {@code pg_upgrade --check} refused, in pg_upgrade's own words, on one line: the check that
- * failed, the first sentence of its explanation, and the objects it listed in its report file (the
- * {@code reg*} columns, the missing libraries), read before the report is removed with the target.
+ * Why {@code pg_upgrade} refused or failed, in its own words, on one line: the check that failed, the
+ * first sentence of its explanation, and the objects it listed in its report file (the {@code reg*}
+ * columns, the missing libraries); or, when it failed after its checks, the step and the error of the
+ * log it points at (e.g. a function whose {@code SET} names a parameter the new major removed). Files
+ * are read before the target, which holds them, is removed.
  *
  * @param reason the line for the log, the ladder's record and {@code status}
  */
@@ -23,7 +26,19 @@ public record PgUpgradeRefusal(String reason) {
     private static final Pattern FAILED_CHECK = Pattern.compile("failed check:\\s*(.+)$");
     private static final Pattern FATAL = Pattern.compile("^(Checking .+?)\\s+fatal$");
     private static final Pattern REPORT = Pattern.compile("(/\\S+\\.txt)\\s*$");
+    // after the checks: "Consult the last few lines of "/.../log/pg_upgrade_dump_5.log" for"
+    private static final Pattern CONSULT = Pattern.compile("Consult the last few lines of \"([^\"]+)\"");
+    // pg_restore: "from TOC entry 214; 1255 16384 FUNCTION f() postgres"
+    private static final Pattern TOC_ENTRY = Pattern.compile("from TOC entry \\d+; \\d+ \\d+ (.+)$");
     private static final int LISTED = 10;
+
+    /**
+     * @return whether the refusal is about the file system's cloning (pg_upgrade's clone test), not
+     *     about the cluster
+     */
+    public boolean aboutCloning() {
+        return reason.contains("could not clone file") || reason.contains("file cloning not supported");
+    }
 
     /**
      * @param check a failed {@code pg_upgrade --check}
@@ -60,8 +75,9 @@ public record PgUpgradeRefusal(String reason) {
                 parts.add(why);
             }
         } else {
+            Optional<String> during = failedStep(output, lines);
             String last = lastMeaningful(lines);
-            parts.add(last.isEmpty() ? "pg_upgrade --check failed without a reason" : last);
+            parts.add(during.orElse(last.isEmpty() ? "pg_upgrade failed without a reason" : last));
         }
         for (String line : lines) {
             Matcher r = REPORT.matcher(line);
@@ -95,10 +111,50 @@ public record PgUpgradeRefusal(String reason) {
         return s.toString();
     }
 
+    /**
+     * A failure after the checks: the step before pg_upgrade's {@code *failure*} and the last error of
+     * the log it names (pg_restore's, with the object it was creating).
+     */
+    private static Optional<String> failedStep(String output, List<String> lines) {
+        int failure = lines.indexOf("*failure*");
+        Matcher consult = CONSULT.matcher(output);
+        if (failure < 0 || !consult.find()) {
+            return Optional.empty();
+        }
+        String step = "pg_upgrade failed";
+        for (int i = failure - 1; i >= 0; i--) {
+            if (!lines.get(i).isEmpty()) {
+                step = lines.get(i) + " failed";
+                break;
+            }
+        }
+        Path log = Path.of(consult.group(1));
+        String error = null;
+        String object = null;
+        try {
+            for (String line : Files.readAllLines(log)) {
+                int at = line.indexOf("ERROR:");
+                if (at >= 0 || line.contains(" error: ")) {
+                    error = (at >= 0 ? line.substring(at) : line.substring(line.indexOf(" error: ") + 1))
+                            .replaceAll("\\s+", " ");
+                }
+                Matcher toc = TOC_ENTRY.matcher(line);
+                if (toc.find()) {
+                    object = toc.group(1).strip();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the log is a detail: the step and the file's name still say where to look
+        }
+        return Optional.of(step + ": " + (error == null ? "see " + log.getFileName() : error)
+                + (object == null ? "" : " (" + object + ", " + log.getFileName() + ")"));
+    }
+
     private static String lastMeaningful(List<String> lines) {
         for (int i = lines.size() - 1; i >= 0; i--) {
             String l = lines.get(i);
-            if (!l.isEmpty() && !l.equals("Failure, exiting") && !l.endsWith(" ok") && !l.startsWith("---")) {
+            if (!l.isEmpty() && !l.equals("Failure, exiting") && !l.endsWith(" ok") && !l.startsWith("---")
+                    && !l.startsWith("child process exited abnormally")) {
                 return l;
             }
         }

@@ -62,15 +62,38 @@ public final class PgUpgradeRun {
      */
     public void upgrade(Path oldData, Path newData, PgUpgradeMode mode, Path workDirectory, String superuser,
                         int jobs) {
-        long t0 = System.nanoTime();
-        ProcessResult r = runner.run(command(oldData, newData, mode, workDirectory, superuser, jobs, false));
+        ProcessResult r = attempt(oldData, newData, mode, workDirectory, superuser, jobs);
         if (!r.succeeded()) {
             throw new UpgradeException(ErrorCode.RESTORE_FAILED, "pg_upgrade " + flag(mode) + " from " + oldData
                     + " to " + newData + " failed (exit " + r.exitCode() + "): " + reason(r)
                     + ". Its logs are in " + workDirectory + ".");
         }
-        LOG.info("pg_upgrade {} from PostgreSQL {} to {} finished in {} ms", flag(mode), old.major(),
-                target.version(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * Runs the upgrade and hands back a failure instead of throwing, so that the caller can take the
+     * next rung: pg_upgrade runs its consistency checks first and changes nothing when one fails; a
+     * later failure leaves the target half-filled and, in link mode, the old {@code pg_control} renamed.
+     *
+     * @return pg_upgrade's result
+     */
+    public ProcessResult attempt(Path oldData, Path newData, PgUpgradeMode mode, Path workDirectory, String superuser,
+                                 int jobs) {
+        long t0 = System.nanoTime();
+        ProcessResult r = runner.run(command(oldData, newData, mode, workDirectory, superuser, jobs, false));
+        if (r.succeeded()) {
+            LOG.info("pg_upgrade {} from PostgreSQL {} to {} finished in {} ms", flag(mode), old.major(),
+                    target.version(), (System.nanoTime() - t0) / 1_000_000);
+        }
+        return r;
+    }
+
+    /**
+     * @param r a failed run
+     * @return whether pg_upgrade got past its consistency checks, i.e. wrote into the new cluster
+     */
+    public static boolean changedTheTarget(ProcessResult r) {
+        return r.stdout().contains("Performing Upgrade");
     }
 
     /**
@@ -109,6 +132,10 @@ public final class PgUpgradeRun {
                 "--socketdir=" + workDirectory, flag(mode), "--jobs=" + Math.max(1, jobs)));
         if (check) {
             args.add("--check");
+        } else if (target.major() >= 15) {
+            // The engine flushes the whole new cluster once before promoting it; pg_upgrade's own flush
+            // (from 15 it can be skipped) would write the same files to disk a second time.
+            args.add("--no-sync");
         }
         Command.Builder cmd = Command.of(target.program("pg_upgrade").toString()).args(args)
                 .workingDirectory(workDirectory).runAs(owner.name()).captureStdout().timeout(Duration.ofHours(12));

@@ -81,6 +81,54 @@ class PgUpgradeRefusalTest {
         assertThat(PgUpgradeRefusal.of("Checking cluster versions   ok\nold cluster uses data checksums but the new one"
                 + " does not\nFailure, exiting\n").reason())
                 .isEqualTo("old cluster uses data checksums but the new one does not");
-        assertThat(PgUpgradeRefusal.of("").reason()).isEqualTo("pg_upgrade --check failed without a reason");
+        assertThat(PgUpgradeRefusal.of("").reason()).isEqualTo("pg_upgrade failed without a reason");
+    }
+
+    /** What pg_upgrade 17.12 printed (--copy --jobs 2) when a 15 function's SET named force_parallel_mode. */
+    private static String failedRestore(Path log) {
+        return """
+                Restoring global objects in the new cluster                   ok
+                Restoring database schemas in the new cluster                 \s
+                *failure*
+
+                Consult the last few lines of "%s" for
+                the probable cause of the failure.
+                Failure, exiting
+
+                child process exited abnormally: status 256
+                Failure, exiting
+                """.formatted(log);
+    }
+
+    @Test
+    void aFailureAfterTheChecksNamesTheStepTheErrorAndTheObjectFromTheLogItPointsAt(@TempDir Path dir)
+            throws Exception {
+        Path log = dir.resolve("pg_upgrade_dump_5.log");
+        Files.writeString(log, """
+                pg_restore: creating FUNCTION "public.f()"
+                pg_restore: while PROCESSING TOC:
+                pg_restore: from TOC entry 214; 1255 16384 FUNCTION f() postgres
+                pg_restore: error: could not execute query: ERROR:  unrecognized configuration parameter "force_parallel_mode"
+                Command was: CREATE FUNCTION "public"."f"() RETURNS integer
+                    SET "force_parallel_mode" TO 'off'
+                """);
+        PgUpgradeRefusal r = PgUpgradeRefusal.of(failedRestore(log));
+        assertThat(r.reason()).isEqualTo("Restoring database schemas in the new cluster failed: ERROR: unrecognized"
+                + " configuration parameter \"force_parallel_mode\" (FUNCTION f() postgres, pg_upgrade_dump_5.log)");
+        assertThat(r.aboutCloning()).isFalse();
+    }
+
+    @Test
+    void aFailureWhoseLogIsGoneStillNamesTheStepAndTheLog(@TempDir Path dir) {
+        assertThat(PgUpgradeRefusal.of(failedRestore(dir.resolve("pg_upgrade_dump_5.log"))).reason())
+                .isEqualTo("Restoring database schemas in the new cluster failed: see pg_upgrade_dump_5.log");
+    }
+
+    @Test
+    void theCloneTestIsToldApartFromARefusalOfTheCluster(@TempDir Path dir) {
+        assertThat(PgUpgradeRefusal.of("Checking for presence of required libraries                   ok\n\ncould not"
+                + " clone file between old and new data directories: Operation not supported\nFailure, exiting\n")
+                .aboutCloning()).isTrue();
+        assertThat(PgUpgradeRefusal.of(seventeen(dir.resolve("gone.txt"))).aboutCloning()).isFalse();
     }
 }
