@@ -847,13 +847,13 @@ du_escaped_entries() { # ENTRIES
   sed 's/[=:#!]/\\&/g' "$1"
 }
 
-du_space_for_installation() {
-  du_needed=$((du_inst_size + 67108864))
+du_space_for_installation() { # DUMP_BYTES: the rollback dump's estimate, 0 without one
+  du_needed=$((du_inst_size + $1 + 67108864))
   du_fs=$(stat -f -c '%a %S' "$du_backup_dir" 2>/dev/null) ||
     du_fail DU-BACKUP "Cannot read free space of $du_backup_dir."
   du_free=$((${du_fs% *} * ${du_fs#* }))
   if [ "$du_free" -lt "$du_needed" ]; then
-    du_fail DU-SPACE "Not enough space to carry the old installation over in $du_backup_dir: about $(du_mib "$du_needed") needed (installation and its libraries plus margin), $(du_mib "$du_free") free. Free space and run pre-upgrade again; nothing was written."
+    du_fail DU-SPACE "Not enough space to carry the old installation over in $du_backup_dir: about $(du_mib "$du_needed") needed (installation and its libraries$([ "$1" -gt 0 ] && printf ', rollback dump'), plus margin), $(du_mib "$du_free") free. Free space and run pre-upgrade again; nothing was written."
   fi
   du_log INFO "disk space check: $(du_mib "$du_needed") needed, $(du_mib "$du_free") free in $du_backup_dir"
 }
@@ -920,7 +920,26 @@ du_carry_installation() {
   du_inst_size=$({ du_nul "$du_work/files" | xargs -0 -r stat -L -c %s
     cut -d' ' -f2- "$du_work/libs" | tr '\n' '\0' | xargs -0 -r stat -L -c %s; } | awk '{ s += $1 } END { printf "%d\n", s }') ||
     du_fail DU-SERVER "Cannot measure the old installation's files."
-  du_space_for_installation
+  du_rollback_file=""
+  du_rollback_sha=""
+  du_may_link=""
+  # ModeChoice.mayLink: link asked for, or auto on a volume without room for a second copy of the data
+  case $du_pgu_mode in
+    link) du_may_link=1 ;;
+    auto)
+      du_fs=$(stat -f -c '%a %S' "$du_backup_dir" 2>/dev/null) || du_fail DU-BACKUP "Cannot read free space of $du_backup_dir."
+      [ $((${du_fs% *} * ${du_fs#* } - du_inst_size)) -lt $((du_size + 268435456)) ] && du_may_link=1 ;;
+  esac
+  if [ -n "$du_may_link" ] && [ "$du_pgu_rollback" = dump ]; then
+    du_space_for_installation "$du_size"
+    du_log INFO "link mode may run later ($du_pgu_mode asked for); writing a plain dump as its rollback"
+    du_dump
+    du_rollback_file=${du_target##*/}
+    du_rollback_sha=$du_sha
+  else
+    du_space_for_installation 0
+    [ -n "$du_may_link" ] && du_log INFO "link mode may run later ($du_pgu_mode asked for); no rollback dump (--pg-upgrade-rollback none): the operator's volume snapshot is the way back"
+  fi
   du_target="$du_backup_dir/pg-upgrade-$du_from.d"
   du_partial="$du_target.$du_attempt_id.partial"
   du_manifest_partial="$du_target.manifest.$du_attempt_id.partial"
@@ -954,6 +973,14 @@ du_carry_installation() {
   } >"$du_partial/installation.properties"; then
     du_copy_failed "$du_partial/installation.properties" "cannot write it"
   fi
+  # RollbackDump.writeInto: the copy names link mode's rollback dump, published above
+  if [ -n "$du_rollback_file" ] && ! {
+    echo "#dogu-upgrade: the rollback of a link-mode pg_upgrade (written by the shell path of pre-upgrade)"
+    du_manifest_line file "$du_rollback_file"
+    du_manifest_line sha256 "$du_rollback_sha"
+  } >"$du_partial/rollback-dump.properties"; then
+    du_copy_failed "$du_partial/rollback-dump.properties" "cannot write it"
+  fi
   du_checkpoint pre-upgrade.dump-finished
   # InstallationCopy.sealed: directories rwxr-xr-x, files readable by all and writable by none but
   # the owner, root (the database user may run the programs, never change them)
@@ -963,7 +990,7 @@ du_carry_installation() {
   fi
   find "$du_partial" -depth -exec sync {} + 2>/dev/null || sync
   du_relative_files "$du_partial" "$du_work/all" || du_fail DU-BACKUP "Cannot list the copy $du_partial."
-  printf '%s\n' installation.properties >"$du_work/inner"
+  { printf '%s\n' installation.properties; [ -n "$du_rollback_file" ] && printf '%s\n' rollback-dump.properties; } >"$du_work/inner"
   du_measure "$du_partial" "$du_work/inner" "$du_work/inner.entries" ||
     du_fail DU-BACKUP "Cannot read back $du_partial/installation.properties."
   LC_ALL=C sort "$du_work/copied.entries" "$du_work/inner.entries" >"$du_work/entries"
@@ -1084,6 +1111,17 @@ du_pre_upgrade() {
     pg-upgrade | pg_upgrade) du_method=pg-upgrade ;;
     *) du_fail DU-USAGE "Unknown upgrade method '$du_method': use dump or pg-upgrade." ;;
   esac
+  # PgUpgradeMode.parse, PgUpgradeRollback.parse: pre-upgrade decides whether link mode needs its dump
+  du_pgu_mode=$(printf '%s' "${DOGU_UPGRADE_PG_UPGRADE_MODE:-auto}" | tr '[:upper:]' '[:lower:]' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
+  case $du_pgu_mode in
+    auto | clone | copy | link) ;;
+    *) du_fail DU-USAGE "Unknown pg_upgrade mode '${DOGU_UPGRADE_PG_UPGRADE_MODE:-}': use auto, clone, copy or link." ;;
+  esac
+  du_pgu_rollback=$(printf '%s' "${DOGU_UPGRADE_PG_UPGRADE_ROLLBACK:-dump}" | tr '[:upper:]' '[:lower:]' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
+  case $du_pgu_rollback in
+    dump | none) ;;
+    *) du_fail DU-USAGE "Unknown pg_upgrade rollback '${DOGU_UPGRADE_PG_UPGRADE_ROLLBACK:-}': use dump or none." ;;
+  esac
   du_log INFO "no Java 17+ runtime found (JAVA or java on PATH): running the shell path of pre-upgrade"
   du_phase_started=$(date +%s)
   du_attempt_id="$(date -u +%Y%m%dT%H%M%SZ)-$$"
@@ -1193,6 +1231,7 @@ Old container, old server running: back up if needed, mark the upgrade.
 Without a Java 17+ runtime this runs as POSIX shell; settings come from the environment:
 PGDATA, DOGU_UPGRADE_BACKUP_DIR, DOGU_UPGRADE_STATE_STORE, DOGU_UPGRADE_LOCK_FILE,
 DOGU_UPGRADE_METHOD (dump: pg_dumpall; pg-upgrade: the old installation is carried over),
+DOGU_UPGRADE_PG_UPGRADE_MODE, DOGU_UPGRADE_PG_UPGRADE_ROLLBACK (link mode's rollback dump),
 DOGU_UPGRADE_READ_ONLY_DURING_BACKUP, PGHOST, PGPORT, PGUSER, PGPASSFILE.
 Exit codes: 0 success, 2 usage, 3 failed or refused, 4 timeout, 5 locked.
 EOF

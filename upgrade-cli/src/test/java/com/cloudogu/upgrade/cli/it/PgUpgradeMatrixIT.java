@@ -6,6 +6,7 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;
+import com.cloudogu.upgrade.testkit.SampleData;
 import com.cloudogu.upgrade.testkit.install.DebianInstallations;
 import com.cloudogu.upgrade.testkit.install.PostgresInstallation;
 import com.cloudogu.upgrade.testkit.volume.XfsVolume;
@@ -62,7 +63,8 @@ class PgUpgradeMatrixIT {
                         .contains(loader.getFileName().toString());
                 assertThat(carried.resolve("deps").resolve(loader.getFileName().toString())).isRegularFile();
             });
-            assertThat(log).contains("pg_upgrade mode copy");
+            assertThat(log).contains("pg_upgrade mode copy").containsPattern("statistics carried over by pg_upgrade;"
+                    + " \\d+ relation\\(s\\) without any analyzed in").doesNotContain("statistics refreshed in every");
             assertThat(dogu.pgdata(oldImage.version())).isEqualTo(dogu.volume());
             assertThat(dogu.pgdata(newImage.version())).isEqualTo(dogu.volume().resolve("18/docker"));
         }
@@ -79,7 +81,7 @@ class PgUpgradeMatrixIT {
             String log = upgrade(dogu, oldImage, newImage, carried -> { });
             // zonky's OpenSSL 1.1 and ICU 60 live in its own lib/, which is not carried over, and bookworm has
             // neither: the copy's deps/ supply them; libicudata only through libicuuc (a second ldd round)
-            assertThat(log).contains("pg_upgrade mode copy").containsPattern(
+            assertThat(log).contains("pg_upgrade mode copy", "statistics refreshed in every database").containsPattern(
                     "libraries missing in this image, taken from the old image's copy: .*libicuuc\\.so\\.60");
             assertThat(log).containsPattern("taken from the old image's copy: .*libicudata\\.so\\.60");
         }
@@ -136,6 +138,9 @@ class PgUpgradeMatrixIT {
         try (PostgresServer upgraded = dogu.start(PostgresServer.builder(newImage).superuserPassword(NEW_PASSWORD),
                 newImage.version())) {
             assertThat(before.diff(ClusterFingerprint.of(upgraded))).as("differences after pg_upgrade").isEmpty();
+            assertThat(upgraded.queryValue(SampleData.SHOP_DATABASE, "SELECT count(*) FROM pg_stats"
+                    + " WHERE schemaname = 'sales' AND tablename = 'customers'")).as("planner statistics, carried over"
+                    + " (18) or refreshed").isNotEqualTo("0");
         }
         return post.stderr() + startup.stderr();
     }

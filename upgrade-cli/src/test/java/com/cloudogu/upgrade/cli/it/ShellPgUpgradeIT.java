@@ -39,13 +39,18 @@ class ShellPgUpgradeIT {
 
     private static final String NEW_PASSWORD = "n3w-shell-pg-upgrade-secret";
     private static final Map<String, String> PG_UPGRADE = Map.of("DOGU_UPGRADE_METHOD", "pg-upgrade");
+    /** Link mode with its default rollback, which pre-upgrade writes: a plain dump. */
+    private static final Map<String, String> LINK = Map.of("DOGU_UPGRADE_METHOD", "pg-upgrade",
+            "DOGU_UPGRADE_PG_UPGRADE_MODE", "link");
 
     /**
-     * The whole method without Java in the old container, with a SIGKILL to the hook's process group
-     * while the old installation is being copied (its {@code cp} of the package library hangs, after
-     * the checkpoint {@code pre-upgrade.before-dump}; dash), then a rerun (busybox sh) that removes
-     * the killed attempt's copy and carries the installation over completely; the new image's Java
-     * CLI verifies it, probes it and runs {@code pg_upgrade} with it. One case for all of it: each
+     * The whole method without Java in the old container, in link mode: the shell path first writes
+     * link mode's rollback (a plain dump, published with its manifest and named in the copy), then
+     * carries the installation over; a SIGKILL to the hook's process group while the old installation
+     * is being copied (its {@code cp} of the package library hangs; dash), then a rerun (busybox sh)
+     * that dumps again, removes the killed attempt's copy and carries the installation over
+     * completely; the new image's Java CLI verifies the copy and the dump, probes the copy and runs
+     * {@code pg_upgrade --link} with the dump as its rollback. One case for all of it: each
      * pg_upgrade through the CLI costs half a minute.
      */
     @Test
@@ -55,7 +60,7 @@ class ShellPgUpgradeIT {
         try (ShellHookFixture dogu = ShellHookFixture.in(root, Layout.DOCKER_TO_DOCKER, Store.DOGUCTL, "15", "17")) {
             ClusterFingerprint before = startOldCluster(dogu, images);
             Map<String, String> env = new HashMap<>(dogu.oldContainerEnvironment());
-            env.putAll(PG_UPGRADE);
+            env.putAll(LINK);
             Path stalled = dogu.stallCopyOf("plpgsql.so");
 
             CliProcess.Started first = dogu.start(Shell.DASH, env, "pre-upgrade", images.from(), images.to());
@@ -68,15 +73,17 @@ class ShellPgUpgradeIT {
                     .isRegularFile();
             assertThat(partial.resolve(InstallationCopy.MANIFEST)).as("the copy is not finished").doesNotExist();
             ShellHookFixture.killProcessGroup(first);
-            assertThat(first.stderrSoFar()).contains("disk space check", "carrying the old installation over into " + partial);
+            assertThat(first.stderrSoFar()).contains("disk space check", "link mode may run later (link asked for);"
+                    + " writing a plain dump as its rollback", "carrying the old installation over into " + partial);
             assertThat(dogu.doguctlWrites()).as("nothing recorded by the killed attempt").isEmpty();
 
             dogu.unstallCopy();
             env.remove("DOGU_UPGRADE_METHOD"); // the rerun takes the method as an option, as the Java CLI does
             CliProcess.Result rerun = dogu.run(Shell.BUSYBOX, env, "pre-upgrade", "--upgrade-method", "pg-upgrade",
                     images.from(), images.to()).ok();
-            assertThat(rerun.stderr()).contains("running the shell path of pre-upgrade", "removing " + partial,
-                    "old installation 15.", "published as").doesNotContain("pg_dumpall", "[WARN]", "[ERROR]");
+            assertThat(rerun.stderr()).contains("running the shell path of pre-upgrade", "writing a plain dump as its"
+                    + " rollback", "removing " + partial, "old installation 15.", "published as")
+                    .doesNotContain("[WARN]", "[ERROR]");
             assertThat(partials(dogu)).as("no leftovers; the rerun logged:\n" + rerun.stderr()).isEmpty();
             assertThat(dogu.doguctlWrites()).as("order of the state keys written").containsExactly(
                     "migration_old_pgdata", StateKeys.MIGRATION_BACKUP_PATH, StateKeys.LOCAL_STATE);
@@ -86,7 +93,7 @@ class ShellPgUpgradeIT {
         }
     }
 
-    /** The method's value is checked as the Java CLI checks it, before anything else (no server is needed). */
+    /** The method's and the mode's values are checked as the Java CLI checks them, before anything else (no server is needed). */
     @Test
     void anUnknownUpgradeMethodIsAUsageError(@TempDir Path root) throws Exception {
         try (ShellHookFixture dogu = ShellHookFixture.in(root, Layout.SAME, Store.DOGUCTL, "15", "17")) {
@@ -96,6 +103,15 @@ class ShellPgUpgradeIT {
             assertThat(r.stderr().strip()).endsWith("dogu-upgrade: error [DU-USAGE]: Unknown upgrade method 'pg-upgrad':"
                     + " use dump or pg-upgrade. (see docs/ERRORS.md#du-usage)");
             assertThat(dogu.doguctlWrites()).isEmpty();
+            assertThat(dogu.backupDirectory()).doesNotExist();
+
+            Map<String, String> env = new HashMap<>(dogu.oldContainerEnvironment());
+            env.put("DOGU_UPGRADE_PG_UPGRADE_MODE", "fast");
+            CliProcess.Result mode = dogu.run(Shell.DASH, env, "pre-upgrade", "--upgrade-method", "pg-upgrade",
+                    "15.1-1", "17.1-1");
+            assertThat(mode.exitCode()).as(mode.stderr()).isEqualTo(2);
+            assertThat(mode.stderr().strip()).endsWith("dogu-upgrade: error [DU-USAGE]: Unknown pg_upgrade mode 'fast':"
+                    + " use auto, clone, copy or link. (see docs/ERRORS.md#du-usage)");
             assertThat(dogu.backupDirectory()).doesNotExist();
         }
     }
@@ -130,10 +146,20 @@ class ShellPgUpgradeIT {
         assertThat(dogu.state(StateKeys.LOCAL_STATE)).contains(StateKeys.UPGRADING);
         Path carried = Path.of(dogu.state(StateKeys.MIGRATION_BACKUP_PATH).orElseThrow());
         assertThat(carried).isEqualTo(dogu.backupDirectory().resolve("pg-upgrade-" + images.from() + ".d"));
+        String dump = "cluster-" + images.from() + ".sql";
         try (Stream<Path> files = Files.list(dogu.backupDirectory())) {
-            assertThat(files.map(p -> p.getFileName().toString())).as("no dump, nothing else")
-                    .containsExactlyInAnyOrder(carried.getFileName().toString(), carried.getFileName() + ".manifest");
+            assertThat(files.map(p -> p.getFileName().toString())).as("the copy and link mode's rollback dump")
+                    .containsExactlyInAnyOrder(carried.getFileName().toString(), carried.getFileName() + ".manifest",
+                            dump, dump + ".manifest");
         }
+        // as RollbackDump reads it: the dump's name and the SHA-256 its manifest records
+        Properties rollback = new Properties();
+        try (var in = Files.newInputStream(carried.resolve("rollback-dump.properties"))) {
+            rollback.load(in);
+        }
+        assertThat(rollback.getProperty("file")).isEqualTo(dump);
+        assertThat(rollback.getProperty("sha256")).isEqualTo(BackupManifest.readFor(dogu.backupDirectory().resolve(dump))
+                .sha256());
 
         BackupManifest manifest = new BackupVerifier(dogu.backupDirectory()).locate(carried.toString());
         assertThat(manifest.format()).isEqualTo(InstallationDumper.FORMAT);
@@ -170,7 +196,8 @@ class ShellPgUpgradeIT {
             assertThat(carried.resolve(f.path())).isRegularFile();
         });
         long innerListed = inner.stringPropertyNames().stream().filter(k -> k.startsWith("sha256.")).count();
-        assertThat(innerListed).as("every file but installation.properties itself").isEqualTo(manifest.files().size() - 1);
+        assertThat(innerListed).as("every file but installation.properties itself and the rollback's record")
+                .isEqualTo(manifest.files().size() - 2);
 
         // root's, and nobody else may change it: the new image runs these programs
         try (Stream<Path> tree = Files.walk(carried)) {
@@ -191,13 +218,17 @@ class ShellPgUpgradeIT {
                                                  ClusterFingerprint before) throws Exception {
         dogu.stopOldServer();
         CliProcess post = dogu.newContainer(images.newImage());
-        post.start(PG_UPGRADE, "post-upgrade", images.from(), images.to()).await(600).ok();
-        CliProcess.Result startup = post.start(PG_UPGRADE, "startup").await(900).ok();
-        assertThat(startup.stderr()).contains("pg_upgrade mode", "migration 01-restore finished")
-                .doesNotContain(NEW_PASSWORD);
+        post.start(LINK, "post-upgrade", images.from(), images.to()).await(600).ok();
+        CliProcess.Result startup = post.start(LINK, "startup").await(900).ok();
+        assertThat(startup.stderr()).contains("pg_upgrade mode link: link was asked for; the rollback is the pre-upgrade"
+                + " dump " + dogu.backupDirectory().resolve("cluster-" + images.from() + ".sql"),
+                "migration 01-restore finished").doesNotContain(NEW_PASSWORD);
         assertThat(dogu.state(StateKeys.LOCAL_STATE)).isEmpty();
         assertThat(dogu.state(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
         assertThat(carried).doesNotExist();
+        try (Stream<Path> left = Files.walk(dogu.backupDirectory())) {
+            assertThat(left.filter(Files::isRegularFile)).as("the rollback dump removed with the copy").isEmpty();
+        }
         assertThat(Files.readString(dogu.newData().resolve("PG_VERSION")).strip()).isEqualTo("17");
         try (PostgresServer upgraded = PostgresServer.builder(images.newImage()).dataDirectory(dogu.newData())
                 .superuserPassword(NEW_PASSWORD).start()) {

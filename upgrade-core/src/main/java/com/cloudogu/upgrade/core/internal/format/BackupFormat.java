@@ -62,6 +62,16 @@ public interface BackupFormat {
     void restore(Path backup, BackupManifest manifest, TemporaryServer server);
 
     /**
+     * Whether the last {@link #restore} carried the old cluster's planner statistics over, so that only
+     * relations without any need {@code ANALYZE} (pg_upgrade from 18 on; a dump carries none).
+     *
+     * @return true only after a restore that carried them
+     */
+    default boolean carriedStatistics() {
+        return false;
+    }
+
+    /**
      * Removes every published backup of this format in the backup directory, manifests first.
      *
      * @param backupDirectory where backups are written

@@ -53,6 +53,7 @@ final class PgUpgradeFormat implements BackupFormat {
     private final Supplier<PostgresInstallation> installation;
     private final PgUpgradeMode mode;
     private Map.Entry<Path, InstallationProbe> probed;
+    private boolean carriedStatistics;
 
     /**
      * @param tools what the formats share
@@ -108,6 +109,7 @@ final class PgUpgradeFormat implements BackupFormat {
 
     @Override
     public void restore(Path backup, BackupManifest manifest, TemporaryServer server) {
+        carriedStatistics = false;
         InstallationProbe old = probe(backup);
         Path target = server.dataDirectory().path();
         Path oldData = oldDataDirectory(manifest, target);
@@ -160,6 +162,8 @@ final class PgUpgradeFormat implements BackupFormat {
                 }
                 return; // the old cluster is as it was: the fallback ladder goes on once the server is back
             }
+            // from 18, pg_upgrade carries the planner statistics over (extended statistics excepted)
+            carriedStatistics = installation.get().major() >= 18;
             link.beforeFirstStart(); // the server comes back on the target when this returns
         });
         if (refused[0] != null) {
@@ -194,6 +198,11 @@ final class PgUpgradeFormat implements BackupFormat {
         } finally {
             java.util.Arrays.fill(secret, '\0');
         }
+    }
+
+    @Override
+    public boolean carriedStatistics() {
+        return carriedStatistics;
     }
 
     @Override
