@@ -9,7 +9,9 @@ import com.cloudogu.upgrade.api.event.UpgradeEvent;
 import com.cloudogu.upgrade.core.PgUpgradeMode;
 import com.cloudogu.upgrade.core.internal.backup.BackupManifest;
 import com.cloudogu.upgrade.core.internal.backup.Checksums;
+import com.cloudogu.upgrade.core.internal.backup.FileDigests;
 import com.cloudogu.upgrade.core.internal.backup.MethodRecord;
+import com.cloudogu.upgrade.core.internal.layout.OldCluster;
 import com.cloudogu.upgrade.core.internal.pgupgrade.InstallationProbe;
 import com.cloudogu.upgrade.core.internal.pgupgrade.RollbackDump;
 import com.cloudogu.upgrade.core.internal.process.Command;
@@ -97,6 +99,62 @@ class PgUpgradeFallbackTest {
             }
         }
         assertThat(MethodRecord.readFrom(v.newData()).orElseThrow().rung()).isEqualTo(2);
+    }
+
+    /**
+     * The carried-over copy altered on the volume after pre-upgrade published it: neither pg_upgrade
+     * nor the old server can run from it, and the verified pre-upgrade dump restores instead (rung 3),
+     * where before every start ended with the same verification error.
+     */
+    @Test
+    void aCopyThatFailsVerificationLeavesRungThreeToThePreUpgradeDump() throws Exception {
+        Volume v = volume(true);
+        BackupManifest manifest = alteredCopy(v);
+        PgUpgradeFormat format = new PgUpgradeFormat(v.tools(), v::newInstall, PgUpgradeMode.AUTO);
+        format.verify(v.installation(), manifest);
+        try (TemporaryServer target = v.target()) {
+            format.restore(v.installation(), manifest, target);
+            try (var c = target.connect("postgres"); var s = c.createStatement();
+                 var rs = s.executeQuery("SELECT count(*) FROM kept")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(500);
+            }
+        }
+        assertThat(events.stream().filter(e -> e.subject().equals("upgrade-method")).map(UpgradeEvent::message))
+                .singleElement().satisfies(m -> assertThat(m).startsWith("pg-upgrade fallback: rung 3 (restore of the"
+                        + " pre-upgrade dump) runs next, because the carried-over installation cannot be used: ")
+                        .contains("root/bin/postgres"));
+        assertThat(MethodRecord.readFrom(v.newData()).orElseThrow().rung()).isEqualTo(3);
+    }
+
+    @Test
+    void aCopyThatFailsVerificationWithoutAPreUpgradeDumpStopsTheStartAsBefore() throws Exception {
+        Volume v = volume(false);
+        BackupManifest manifest = alteredCopy(v);
+        PgUpgradeFormat format = new PgUpgradeFormat(v.tools(), v::newInstall, PgUpgradeMode.AUTO);
+        assertThatThrownBy(() -> format.verify(v.installation(), manifest))
+                .isInstanceOfSatisfying(UpgradeException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.RESTORE_FAILED);
+                    assertThat(e.getMessage()).contains("root/bin/postgres");
+                });
+        assertThat(events).isEmpty();
+    }
+
+    /** A copy with one program, listed with its digest, then changed on the volume (same size). */
+    private static BackupManifest alteredCopy(Volume v) throws Exception {
+        Path program = Files.createDirectories(v.installation().resolve("root/bin")).resolve("postgres");
+        Files.writeString(program, "#!/bin/sh\necho 15\n");
+        List<BackupManifest.FileEntry> files = new java.util.ArrayList<>(List.of(new BackupManifest.FileEntry(
+                "root/bin/postgres", Files.size(program), Checksums.sha256(program))));
+        Path rollback = v.installation().resolve(RollbackDump.FILE);
+        if (Files.exists(rollback)) {
+            files.add(new BackupManifest.FileEntry(RollbackDump.FILE, Files.size(rollback), Checksums.sha256(rollback)));
+        }
+        files.sort(java.util.Comparator.comparing(BackupManifest.FileEntry::path));
+        Files.writeString(program, "#!/bin/sh\necho 99\n");
+        return new BackupManifest(files.stream().mapToLong(BackupManifest.FileEntry::size).sum(),
+                FileDigests.listDigest(files), "15.18-1", "17.12-1", 150018, "pg_upgrade", SETTINGS, "pg-upgrade-1",
+                files, 10L << 20, Optional.of(new OldCluster(v.oldData(), "15", "postgres")));
     }
 
     /** The volume of one case: a stopped old 15 cluster that does not start here, a fresh 17 target. */

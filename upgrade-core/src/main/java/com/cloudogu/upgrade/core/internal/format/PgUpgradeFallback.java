@@ -111,6 +111,30 @@ final class PgUpgradeFallback {
         }
     }
 
+    /**
+     * Rung 3 straight away: the carried-over installation cannot be used here, so neither pg_upgrade nor
+     * the old server can run, and the pre-upgrade dump (verified by the caller) restores instead.
+     *
+     * @param why why the copy cannot be used
+     * @param requested the mode asked for, for the record
+     * @param backup the published copy, which records the dump
+     * @param manifest its manifest
+     * @param server the temporary server on the fresh target
+     */
+    void withoutTheCopy(String why, PgUpgradeMode requested, Path backup, BackupManifest manifest,
+                        TemporaryServer server) {
+        RollbackDump dump = recordedDump(backup).orElseThrow(() -> new UpgradeException(ErrorCode.RESTORE_FAILED,
+                "The carried-over installation " + backup + " cannot be used (" + why + ") and it records no"
+                        + " pre-upgrade dump. Run 'dogu-upgrade abort' and upgrade again."));
+        stepDown(Rung.PRE_UPGRADE_DUMP, "the carried-over installation cannot be used: " + why, requested, manifest,
+                server.dataDirectory().path());
+        try {
+            preUpgradeDump(dump, server);
+        } catch (RungFailed e) {
+            throw e.cause;
+        }
+    }
+
     private void stepDown(Rung rung, String why, PgUpgradeMode checkedMode, BackupManifest manifest, Path target) {
         String line = FallbackLadder.stepLine(rung, why);
         LOG.warn("{}", line);

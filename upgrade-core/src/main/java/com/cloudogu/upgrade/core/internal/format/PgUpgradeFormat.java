@@ -54,6 +54,7 @@ final class PgUpgradeFormat implements BackupFormat {
     private final PgUpgradeMode mode;
     private Map.Entry<Path, InstallationProbe> probed;
     private boolean carriedStatistics;
+    private String unusableCopy;
 
     /**
      * @param tools what the formats share
@@ -80,12 +81,39 @@ final class PgUpgradeFormat implements BackupFormat {
                 tools.runner(), mode, rollbackDumper).dump(request);
     }
 
+    /**
+     * Checks every file of the copy, the rollback dump it records, and runs the copied programs. A copy
+     * that fails (altered on the volume, or programs that cannot run in this image) leaves rungs 1 and
+     * 2 of the fallback ladder without their programs; when a verified pre-upgrade dump exists, rung 3
+     * restores it instead of ending every start with the same error.
+     */
     @Override
     public void verify(Path backup, BackupManifest manifest) {
-        BackupVerifier.verifyDirectory(backup, manifest, 2);
-        RollbackDump.of(backup).ifPresent(RollbackDump::verify);
+        unusableCopy = null;
         probed = null;
-        probe(backup);
+        try {
+            BackupVerifier.verifyDirectory(backup, manifest, 2);
+            RollbackDump.of(backup).ifPresent(RollbackDump::verify);
+            probe(backup);
+        } catch (UpgradeException e) {
+            if (verifiedRollbackDump(backup).isEmpty()) {
+                throw e;
+            }
+            LOG.warn("the carried-over installation {} cannot be used: {}", backup, e.getMessage());
+            unusableCopy = e.getMessage();
+        }
+    }
+
+    /** The pre-upgrade dump the copy records, verified; empty when there is none or it does not verify either. */
+    private static Optional<RollbackDump> verifiedRollbackDump(Path backup) {
+        try {
+            Optional<RollbackDump> dump = RollbackDump.of(backup).filter(d -> Files.isRegularFile(d.file()));
+            dump.ifPresent(RollbackDump::verify);
+            return dump;
+        } catch (UpgradeException e) {
+            LOG.warn("the pre-upgrade dump cannot be used either: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** The copy is probed once per attempt: verify runs it, restore reuses what it found (a few hundred ms). */
@@ -110,7 +138,6 @@ final class PgUpgradeFormat implements BackupFormat {
     @Override
     public void restore(Path backup, BackupManifest manifest, TemporaryServer server) {
         carriedStatistics = false;
-        InstallationProbe old = probe(backup);
         Path target = server.dataDirectory().path();
         Path oldData = oldDataDirectory(manifest, target);
         Path work = tools.backupDirectory().resolve(PgUpgradeRun.WORK_DIRECTORY);
@@ -125,6 +152,12 @@ final class PgUpgradeFormat implements BackupFormat {
             keepTheSuperuserPassword(server, server.superuser());
             return;
         }
+        if (unusableCopy != null) {
+            new PgUpgradeFallback(tools).withoutTheCopy(unusableCopy, mode, backup, manifest, server);
+            keepTheSuperuserPassword(server, server.superuser());
+            return;
+        }
+        InstallationProbe old = probe(backup);
         Optional<String> rollback = link.rollback();
         new OldClusterShutdown(old, tools.runner(), tools.owner()).ensureCleanlyShutDown(oldData, work.resolve("recovery"));
         PgUpgradeRun run = new PgUpgradeRun(installation.get(), old, tools.runner(), tools.owner());
