@@ -220,12 +220,19 @@ public final class DoguUpgradeCli {
     static final class Plan implements Callable<Integer> {
         @Mixin SharedOptions options;
         @Mixin VersionPair versions;
+        @Option(names = "--json", description = "Print one JSON object (stable format, see README)")
+        boolean json;
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
             UpgradePlan p = options.upgrade().plan(versions.from(), versions.to());
             PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.value(json(p)));
+                out.flush();
+                return ExitCodes.OK;
+            }
             out.println("upgrade " + p.from() + " -> " + p.to() + (p.majorUpgrade() ? " (major upgrade)" : ""));
             if (p.from().equals(p.to())) {
                 out.println("nothing to do: FROM equals TO");
@@ -255,6 +262,29 @@ public final class DoguUpgradeCli {
             }
             out.flush();
             return ExitCodes.OK;
+        }
+
+        /** The plan as {@code plan --json} prints it: every field, an empty text as null. */
+        private static Map<String, Object> json(UpgradePlan p) {
+            boolean crosses = !p.method().isEmpty() && !p.from().equals(p.to());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("format", 1);
+            m.put("from", p.from());
+            m.put("to", p.to());
+            m.put("majorUpgrade", p.majorUpgrade());
+            m.put("backupRequired", p.backupRequired());
+            m.put("backupReasons", p.backupReasons());
+            m.put("method", crosses ? p.method() : null);
+            m.put("methodReason", crosses ? p.methodReason() : null);
+            m.put("pgUpgradeMode", crosses && !p.pgUpgradeMode().isEmpty() ? p.pgUpgradeMode() : null);
+            m.put("pgUpgradeModeReason", crosses && !p.pgUpgradeModeReason().isEmpty() ? p.pgUpgradeModeReason() : null);
+            m.put("spaceNeeded", crosses ? p.spaceNeeded() : List.of());
+            m.put("rollback", crosses && !p.rollback().isEmpty() ? p.rollback() : null);
+            m.put("pendingMigrations", p.pendingMigrations());
+            m.put("completedMigrations", p.completedMigrations());
+            m.put("checkedMigrations", p.checkedMigrations());
+            m.put("compatibilityChecks", p.compatibilityChecks());
+            return m;
         }
     }
 

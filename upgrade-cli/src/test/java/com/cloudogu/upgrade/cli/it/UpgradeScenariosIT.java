@@ -6,6 +6,8 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresServer;
 import com.cloudogu.upgrade.testkit.SampleData;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -63,6 +65,17 @@ class UpgradeScenariosIT {
             CliProcess.Result plan = dogu.cli(NEW).run("plan", FROM, TO).ok();
             assertThat(plan.stdout()).contains("full backup and restore: yes", "rule major-upgrade: PostgreSQL 14 -> 17",
                     "pending migrations (marker not set): 02-restrict-stat-visibility");
+            JsonNode json = new ObjectMapper().readTree(dogu.cli(NEW).run("plan", "--json", FROM, TO).ok().stdout());
+            assertThat(json.get("format").intValue()).isEqualTo(1);
+            assertThat(json.get("from").textValue()).isEqualTo(FROM);
+            assertThat(json.get("majorUpgrade").booleanValue()).isTrue();
+            assertThat(json.get("backupRequired").booleanValue()).isTrue();
+            assertThat(json.get("backupReasons").get(0).textValue()).isEqualTo("major-upgrade: PostgreSQL 14 -> 17");
+            assertThat(json.get("method").textValue()).isEqualTo("dump");
+            assertThat(json.get("pgUpgradeMode").isNull()).isTrue();
+            assertThat(json.get("spaceNeeded")).isNotEmpty();
+            assertThat(json.get("pendingMigrations").toString()).contains("02-restrict-stat-visibility");
+            assertThat(json.get("compatibilityChecks")).isNotEmpty();
             CliProcess.Result minor = dogu.cli(NEW).run("plan", "17.2-1", "17.6-0").ok();
             assertThat(minor.stdout()).contains("full backup and restore: no");
             CliProcess.Result status = dogu.cli(NEW).run("status", "--json").ok();
