@@ -235,12 +235,8 @@ class UpgradeScenariosIT {
 
     private EmbeddedDogu preparedMajorUpgrade() throws Exception {
         EmbeddedDogu dogu = EmbeddedDogu.in(root);
-        PostgresServer old = dogu.startServer(OLD);
-        SampleData.load(old);
-        try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("ALTER ROLE postgres PASSWORD 'the-old-password'");
-        }
-        dogu.setPassword(PASSWORD);
+        // sample data and the superuser password 'the-old-password', copied from a prepared cluster
+        dogu.startWithSampleData(OLD, PASSWORD);
         dogu.cli(OLD).run("pre-upgrade", FROM, TO).ok();
         dogu.stopServer();
         return dogu;
