@@ -14,6 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL dogu laid out as the container sees it: the data volume (mounted at
@@ -26,6 +28,8 @@ import java.util.stream.Stream;
  * creates it, and a major upgrade finds the old cluster at another path.
  */
 public final class EmbeddedDogu implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDogu.class);
 
     /** Where each image keeps {@code PGDATA} on the volume. */
     public enum Layout {
@@ -162,10 +166,12 @@ public final class EmbeddedDogu implements AutoCloseable {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Files.createDirectories(target);
+        long t0 = System.nanoTime();
         // cp -a keeps owners and modes inside; the target directory itself takes the template's (0700, the server's)
         run("cp", "-a", "--", template + "/.", target.toString());
         run("chmod", "--reference=" + template, target.toString());
         run("chown", "--reference=" + template, target.toString());
+        LOG.info("Copied the prepared cluster {} to {} in {} ms", template, target, (System.nanoTime() - t0) / 1_000_000);
     }
 
     private static void run(String... command) throws IOException, InterruptedException {

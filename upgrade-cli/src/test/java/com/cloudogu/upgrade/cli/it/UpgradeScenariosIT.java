@@ -32,9 +32,8 @@ class UpgradeScenariosIT {
     @Test
     void minorUpgradeOnTheSameDataDirectoryTakesNoBackupAndRunsMigrationsOnATemporaryServer() throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
-            PostgresServer old = dogu.startServer("14.10.0");
-            SampleData.load(old);
-            ClusterFingerprint before = ClusterFingerprint.of(old);
+            // sample data (no superuser password), copied from a prepared cluster (PluginIT's old image as well)
+            ClusterFingerprint before = dogu.startWithSampleDataOnly("14.10.0");
             CliProcess.Result pre = dogu.cli("14.10.0").run("pre-upgrade", "14.10-1", "14.15-1").ok();
             assertThat(pre.stderr()).contains("no full backup required");
             assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
