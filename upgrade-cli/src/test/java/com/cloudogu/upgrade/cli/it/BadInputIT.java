@@ -3,8 +3,6 @@ package com.cloudogu.upgrade.cli.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloudogu.upgrade.api.state.StateKeys;
-import com.cloudogu.upgrade.testkit.PostgresServer;
-import com.cloudogu.upgrade.testkit.SampleData;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +40,7 @@ class BadInputIT {
     @BeforeAll
     static void preparedUpgrade() throws Exception {
         dogu = EmbeddedDogu.in(shared);
-        PostgresServer old = dogu.startServer(OLD);
-        SampleData.load(old);
+        dogu.startWithSampleDataOnly(OLD);
         dogu.cli(OLD).run("pre-upgrade", "14.19-1", "17.6-0").ok();
         dogu.stopServer();
     }

@@ -36,8 +36,8 @@ class DiskFullIT {
     void aBackupThatCannotFitIsRefusedBeforeAnythingIsWritten() throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
             mount(dogu.backupDirectory(), "1m");
-            PostgresServer old = dogu.startServer(OLD);
-            SampleData.load(old);
+            dogu.startWithSampleDataOnly(OLD);
+            PostgresServer old = dogu.server();
             CliProcess.Result r = dogu.cli(OLD).run("pre-upgrade", "14.19-1", "17.6-0");
             assertThat(r.exitCode()).isEqualTo(3);
             assertThat(r.stderr()).contains("[DU-SPACE]", "Not enough space for the backup", "needed", "free");
@@ -52,8 +52,8 @@ class DiskFullIT {
     void aDumpThatRunsOutOfSpaceHalfWayFailsCleanlyWithTheSpaceNeeded() throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
             mount(dogu.backupDirectory(), "200m");
-            PostgresServer old = dogu.startServer(OLD);
-            SampleData.load(old);
+            dogu.startWithSampleDataOnly(OLD);
+            PostgresServer old = dogu.server();
             // Something else fills the volume after the space check: leave 64 KiB for a 400 KiB dump.
             CliProcess.Result r = preUpgradeFillingAt(dogu, "pre-upgrade.before-dump",
                     dogu.backupDirectory().resolve("filler"), 64 * 1024);
@@ -71,8 +71,8 @@ class DiskFullIT {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
             // The whole volume is small: old cluster, backup and the new PGDATA share it, as in the dogu.
             mount(dogu.volume(), "300m");
-            PostgresServer old = dogu.startServer(OLD);
-            SampleData.load(old);
+            dogu.startWithSampleDataOnly(OLD);
+            PostgresServer old = dogu.server();
             // The backup fits, but what is left cannot take the restored cluster (twice the backup + 64 MiB).
             CliProcess.Result r = preUpgradeFillingAt(dogu, "pre-upgrade.backup-renamed",
                     dogu.volume().resolve("filler"), 32L << 20);
@@ -90,8 +90,8 @@ class DiskFullIT {
     @Test
     void aRestoreThatCannotFitIsRefusedAndAbortBringsTheOldClusterBack() throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.LEGACY)) {
-            PostgresServer old = dogu.startServer(OLD);
-            SampleData.load(old);
+            dogu.startWithSampleDataOnly(OLD);
+            PostgresServer old = dogu.server();
             dogu.cli(OLD).run("pre-upgrade", "14.19-1", "17.6-0").ok();
             dogu.stopServer();
             dogu.cli("17.6.0").run("post-upgrade", "14.19-1", "17.6-0").ok();

@@ -7,7 +7,6 @@ import com.cloudogu.upgrade.testkit.ClientTools;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;
-import com.cloudogu.upgrade.testkit.SampleData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +14,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL dogu laid out as the container sees it: the data volume (mounted at
@@ -27,6 +28,8 @@ import java.util.stream.Stream;
  * creates it, and a major upgrade finds the old cluster at another path.
  */
 public final class EmbeddedDogu implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDogu.class);
 
     /** Where each image keeps {@code PGDATA} on the volume. */
     public enum Layout {
@@ -136,20 +139,39 @@ public final class EmbeddedDogu implements AutoCloseable {
      * @return the running server on the image's PGDATA
      */
     public PostgresServer startServerFrom(Path template, String version) throws IOException, InterruptedException {
+        return startServerFrom(template, PostgresBinaries.of(version));
+    }
+
+    /**
+     * @param template the prepared data directory (owned by the server's OS user)
+     * @param image the server programs to run it with (e.g. a complete installation or a linked copy)
+     * @return the running server on the image's PGDATA, a copy of the template
+     */
+    public PostgresServer startServerFrom(Path template, PostgresBinaries image) throws IOException, InterruptedException {
+        String version = image.version();
         if (legacyImage == null) {
             legacyImage = version;
         }
-        Path target = pgdata(version);
+        copyCluster(template, pgdata(version), volume);
+        return start(PostgresServer.builder(image), version);
+    }
+
+    /**
+     * Copies a cleanly stopped cluster to {@code target}, creating it and its parents up to {@code top}
+     * traversable for the server's OS user.
+     */
+    static void copyCluster(Path template, Path target, Path top) throws IOException, InterruptedException {
         Files.createDirectories(target.getParent());
-        for (Path dir = target.getParent(); dir.startsWith(volume) && !dir.equals(volume); dir = dir.getParent()) {
+        for (Path dir = target.getParent(); dir.startsWith(top) && !dir.equals(top); dir = dir.getParent()) {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Files.createDirectories(target);
+        long t0 = System.nanoTime();
         // cp -a keeps owners and modes inside; the target directory itself takes the template's (0700, the server's)
         run("cp", "-a", "--", template + "/.", target.toString());
         run("chmod", "--reference=" + template, target.toString());
         run("chown", "--reference=" + template, target.toString());
-        return start(PostgresServer.builder(version), version);
+        LOG.info("Copied the prepared cluster {} to {} in {} ms", template, target, (System.nanoTime() - t0) / 1_000_000);
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
@@ -193,20 +215,50 @@ public final class EmbeddedDogu implements AutoCloseable {
 
     /**
      * The old container before an upgrade: the image's server runs on its PGDATA with the testkit's
-     * sample data and a superuser password of its own; the state store holds the new one.
+     * sample data and the superuser password {@value SampleClusters#OLD_PASSWORD}; the state store
+     * holds the new one. The cluster is a copy of one prepared once per image ({@link SampleClusters}).
      *
      * @param image the old image's server programs
      * @param newPassword the superuser password the state store holds for the new cluster
      * @return the old cluster's fingerprint, to compare the upgraded one with
      */
     public ClusterFingerprint startWithSampleData(PostgresBinaries image, String newPassword) throws Exception {
-        PostgresServer old = startServer(image);
-        SampleData.load(old);
-        // the fingerprint records whether the superuser has a password; the new cluster gets the state's
-        old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'");
-        ClusterFingerprint before = ClusterFingerprint.of(old);
+        ClusterFingerprint before = startFromTemplate(image, SampleClusters.Kind.SAMPLE_DATA_AND_OLD_PASSWORD);
         setPassword(newPassword);
         return before;
+    }
+
+    /**
+     * As {@link #startWithSampleData(PostgresBinaries, String)}.
+     *
+     * @param version zonky version of the old image
+     * @param newPassword the superuser password the state store holds for the new cluster
+     * @return the old cluster's fingerprint
+     */
+    public ClusterFingerprint startWithSampleData(String version, String newPassword) throws Exception {
+        return startWithSampleData(PostgresBinaries.of(version), newPassword);
+    }
+
+    /**
+     * The image's server on its PGDATA with the testkit's sample data only: no superuser password,
+     * nothing in the state store.
+     *
+     * @param version zonky version of the image
+     * @return the cluster's fingerprint
+     */
+    public ClusterFingerprint startWithSampleDataOnly(String version) throws Exception {
+        return startFromTemplate(PostgresBinaries.of(version), SampleClusters.Kind.SAMPLE_DATA);
+    }
+
+    private ClusterFingerprint startFromTemplate(PostgresBinaries image, SampleClusters.Kind kind) throws Exception {
+        SampleClusters.Template template = SampleClusters.get(image, kind);
+        startServerFrom(template.dataDirectory(), image);
+        return template.fingerprint();
+    }
+
+    /** @return the server started last and not stopped since, or null */
+    public PostgresServer server() {
+        return running;
     }
 
     /** @param version the image's server @return the environment the hooks run with */

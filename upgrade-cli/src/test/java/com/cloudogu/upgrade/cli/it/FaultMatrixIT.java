@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresServer;
-import com.cloudogu.upgrade.testkit.SampleData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,16 +143,14 @@ class FaultMatrixIT {
     void aPreUpgradeKilledInTheMiddleOfPgDumpallIsRunAgainAtOnceAndItsBackupRestoresIdentically(@TempDir Path root)
             throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root, EmbeddedDogu.Layout.PER_MAJOR)) {
-            PostgresServer old = dogu.startServer(OLD);
-            SampleData.load(old);
-            old.execute("postgres", "ALTER ROLE postgres PASSWORD 'old-password'");
+            dogu.startWithSampleData(OLD, PASSWORD);
+            PostgresServer old = dogu.server();
             for (int i = 1; i <= 4; i++) {
                 old.execute("postgres", "CREATE DATABASE bulk_" + i);
                 old.execute("bulk_" + i, "CREATE TABLE t AS SELECT g AS id, repeat(md5(g::text), 8) AS v"
                         + " FROM generate_series(1, 150000) g");
             }
             ClusterFingerprint before = ClusterFingerprint.of(old);
-            dogu.setPassword(PASSWORD);
             CliProcess cli = dogu.cli(OLD);
             CliProcess.Started first = cli.start("pre-upgrade", FROM, TO);
             first.awaitLog("disk space check", 120);
@@ -252,48 +247,12 @@ class FaultMatrixIT {
     }
 
     /**
-     * The old container's cluster, the same for every case: prepared once (initdb, sample data, the
-     * superuser's old password), then copied onto each case's volume, so that the cases spend their
-     * time on the upgrade they kill rather than on setting it up.
+     * The old container's cluster, the same for every case: a copy of the one prepared once per JVM
+     * (initdb, sample data, the superuser's old password), so that the cases spend their time on the
+     * upgrade they kill rather than on setting it up.
      */
     private static ClusterFingerprint prepare(EmbeddedDogu dogu) throws Exception {
-        OldClusterTemplate template = OldClusterTemplate.get();
-        dogu.startServerFrom(template.dataDirectory(), OLD);
-        dogu.setPassword(PASSWORD);
-        return template.fingerprint();
-    }
-
-    /** The prepared old cluster, cleanly stopped, and its fingerprint. */
-    private record OldClusterTemplate(Path dataDirectory, ClusterFingerprint fingerprint) {
-
-        private static OldClusterTemplate instance;
-
-        static synchronized OldClusterTemplate get() throws Exception {
-            if (instance == null) {
-                Path dir = Files.createTempDirectory("dogu-fault-matrix-template-");
-                Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-                Path data = dir.resolve("data");
-                try (PostgresServer old = PostgresServer.builder(OLD).dataDirectory(data).start()) {
-                    SampleData.load(old);
-                    try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
-                        s.execute("ALTER ROLE postgres PASSWORD 'old-password'");
-                    }
-                    instance = new OldClusterTemplate(data, ClusterFingerprint.of(old));
-                }
-            }
-            return instance;
-        }
-
-        static synchronized void delete() throws IOException {
-            if (instance != null) {
-                try (Stream<Path> all = Files.walk(instance.dataDirectory().getParent())) {
-                    for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-                instance = null;
-            }
-        }
+        return dogu.startWithSampleData(OLD, PASSWORD);
     }
 
     private static String[] args(String phase) {
@@ -350,7 +309,6 @@ class FaultMatrixIT {
 
     @AfterAll
     static void writeMatrix() throws IOException {
-        OldClusterTemplate.delete();
         StringBuilder md = new StringBuilder();
         for (EmbeddedDogu.Layout layout : List.of(EmbeddedDogu.Layout.PER_MAJOR, EmbeddedDogu.Layout.LEGACY)) {
             md.append("\n**").append(layout == EmbeddedDogu.Layout.PER_MAJOR

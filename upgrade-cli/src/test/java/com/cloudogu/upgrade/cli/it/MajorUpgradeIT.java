@@ -43,13 +43,9 @@ class MajorUpgradeIT {
                                                              EmbeddedDogu.Layout layout, @TempDir Path root)
             throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root, layout)) {
-            PostgresServer old = dogu.startServer(oldServer);
-            SampleData.load(old);
-            try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
-                s.execute("ALTER ROLE postgres PASSWORD 'the-old-password'");
-            }
-            ClusterFingerprint before = ClusterFingerprint.of(old);
-            dogu.setPassword(NEW_PASSWORD);
+            // sample data and the superuser password 'the-old-password', copied from a prepared cluster
+            ClusterFingerprint before = dogu.startWithSampleData(oldServer, NEW_PASSWORD);
+            PostgresServer old = dogu.server();
             Path oldPgdata = dogu.pgdata(oldServer);
             Path newPgdata = dogu.pgdata(newServer);
 
@@ -106,11 +102,7 @@ class MajorUpgradeIT {
     @EnumSource(value = EmbeddedDogu.Layout.class, names = {"PER_MAJOR", "LEGACY"})
     void keepOldClusterKeepsItUnderItsDocumentedName(EmbeddedDogu.Layout layout, @TempDir Path root) throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root, layout)) {
-            PostgresServer old = dogu.startServer("14.19.0");
-            SampleData.load(old);
-            old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'");
-            ClusterFingerprint before = ClusterFingerprint.of(old);
-            dogu.setPassword(NEW_PASSWORD);
+            ClusterFingerprint before = dogu.startWithSampleData("14.19.0", NEW_PASSWORD);
             dogu.cli("14.19.0").run("pre-upgrade", "14.19-1", "17.6-0").ok();
             dogu.stopServer();
             dogu.cli("17.6.0").run("post-upgrade", "14.19-1", "17.6-0").ok();

@@ -124,10 +124,10 @@ class ParallelUpgradeIT {
     }
 
     private static ClusterFingerprint loadOldCluster(EmbeddedDogu dogu) throws Exception {
-        PostgresServer old = dogu.startServer(OLD);
-        SampleData.load(old);
+        // sample data and the superuser password 'the-old-password', copied from a prepared cluster
+        dogu.startWithSampleData(OLD, PASSWORD);
+        PostgresServer old = dogu.server();
         try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("ALTER ROLE postgres PASSWORD 'the-old-password'");
             s.execute("CREATE DATABASE \"" + ODD_DATABASE.replace("\"", "\"\"") + "\" OWNER " + SampleData.APP_OWNER);
         }
         try (Connection c = old.connect(ODD_DATABASE); Statement s = c.createStatement()) {
@@ -137,9 +137,7 @@ class ParallelUpgradeIT {
             s.execute("CREATE TABLE big AS SELECT g AS id, repeat(md5(g::text), 4) AS payload FROM generate_series(1, 50000) g");
             s.execute("ALTER TABLE big ADD PRIMARY KEY (id)");
         }
-        ClusterFingerprint before = ClusterFingerprint.of(old);
-        dogu.setPassword(PASSWORD);
-        return before;
+        return ClusterFingerprint.of(old);
     }
 
     private static CliProcess cli(EmbeddedDogu dogu, String version) {

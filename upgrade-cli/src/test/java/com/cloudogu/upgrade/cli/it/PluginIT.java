@@ -49,8 +49,8 @@ class PluginIT {
         Map<String, String> hookEnvironment = Map.of("DOGU_UPGRADE_PLUGINS", plugins.toString(),
                 "DOGU_UPGRADE_EVENTS_FILE", events.toString());
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
-            PostgresServer old = dogu.startServer(OLD);
-            SampleData.load(old);
+            dogu.startWithSampleDataOnly(OLD);
+            PostgresServer old = dogu.server();
             old.execute("postgres", "REVOKE CONNECT ON DATABASE " + SampleData.INVENTORY_DATABASE + " FROM PUBLIC");
             ClusterFingerprint before = ClusterFingerprint.of(old);
             dogu.cli(OLD).start(hookEnvironment, "pre-upgrade", FROM, TO).await(600).ok();

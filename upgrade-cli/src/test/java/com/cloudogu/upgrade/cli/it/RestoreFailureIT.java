@@ -6,7 +6,6 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;
-import com.cloudogu.upgrade.testkit.SampleData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,13 +102,12 @@ class RestoreFailureIT {
      * @return the old cluster's fingerprint
      */
     private ClusterFingerprint failedRestore(EmbeddedDogu dogu, Images images, String strategy) throws Exception {
-        PostgresServer old = dogu.start(PostgresServer.builder(images.oldImage()), OLD);
-        SampleData.load(old);
         // The restored cluster's superuser gets the new image's password; the fingerprint compares whether one is set.
-        old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'");
+        // Sample data and 'the-old-password' are copied from a prepared cluster; the extension's table is this test's own.
+        dogu.startWithSampleData(images.oldImage(), PASSWORD);
+        PostgresServer old = dogu.server();
         old.execute("postgres", "CREATE EXTENSION " + EXTENSION + "; CREATE TABLE answers (a int DEFAULT "
                 + EXTENSION + "_answer()); INSERT INTO answers DEFAULT VALUES");
-        dogu.setPassword(PASSWORD);
         ClusterFingerprint before = ClusterFingerprint.of(old);
         Map<String, String> env = Map.of("DOGU_UPGRADE_BACKUP_STRATEGY", strategy);
         dogu.cli(images.oldImage()).start(env, "pre-upgrade", FROM, TO).await(600).ok();

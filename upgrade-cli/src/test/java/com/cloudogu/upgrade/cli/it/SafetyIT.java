@@ -87,8 +87,8 @@ class SafetyIT {
     @Test
     void readOnlyGuardRefusesWritesAfterTheSnapshotUntilAbort() throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
-            PostgresServer old = dogu.startServer(OLD);
-            SampleData.load(old);
+            dogu.startWithSampleDataOnly(OLD);
+            PostgresServer old = dogu.server();
             try (Connection early = old.connect(SampleData.SHOP_DATABASE)) {
                 dogu.cli(OLD).run("pre-upgrade", "--read-only-during-backup", FROM, TO).ok();
                 assertThatThrownBy(() -> early.createStatement().execute("SELECT 1"))
@@ -200,13 +200,8 @@ class SafetyIT {
     }
 
     private ClusterFingerprint prepare(EmbeddedDogu dogu, boolean readOnly, StringBuilder output) throws Exception {
-        PostgresServer old = dogu.startServer(OLD);
-        SampleData.load(old);
-        try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("ALTER ROLE postgres PASSWORD 'old-password'");
-        }
-        ClusterFingerprint before = ClusterFingerprint.of(old);
-        dogu.setPassword(PASSWORD);
+        // sample data and an old superuser password, copied from a prepared cluster
+        ClusterFingerprint before = dogu.startWithSampleData(OLD, PASSWORD);
         output.append(dogu.cli(OLD).run(readOnly ? new String[] {"pre-upgrade", "--read-only-during-backup", FROM, TO}
                 : new String[] {"pre-upgrade", FROM, TO}).ok().stderr());
         dogu.stopServer();

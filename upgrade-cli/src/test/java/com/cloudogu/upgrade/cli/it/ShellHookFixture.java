@@ -1,6 +1,7 @@
 package com.cloudogu.upgrade.cli.it;
 
 import com.cloudogu.upgrade.testkit.ClientTools;
+import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;
 import java.io.IOException;
@@ -207,6 +208,27 @@ final class ShellHookFixture implements AutoCloseable {
     PostgresServer startOldServer(PostgresBinaries oldImage) {
         running = PostgresServer.builder(oldImage).dataDirectory(oldData()).start();
         return running;
+    }
+
+    /**
+     * Starts the old server on a copy of a prepared sample-data cluster ({@link SampleClusters}) at
+     * the old PGDATA instead of initializing and loading one.
+     *
+     * @param oldImage the old image's server programs
+     * @param kind what the cluster holds (sample data, with or without the superuser's old password)
+     * @return the cluster's fingerprint
+     */
+    ClusterFingerprint startOldServerWithSampleData(PostgresBinaries oldImage, SampleClusters.Kind kind)
+            throws Exception {
+        SampleClusters.Template template = SampleClusters.get(oldImage, kind);
+        EmbeddedDogu.copyCluster(template.dataDirectory(), oldData(), volume);
+        startOldServer(oldImage);
+        return template.fingerprint();
+    }
+
+    /** As {@link #startOldServerWithSampleData(PostgresBinaries, SampleClusters.Kind)}, for a zonky version. */
+    ClusterFingerprint startOldServerWithSampleData(String version, SampleClusters.Kind kind) throws Exception {
+        return startOldServerWithSampleData(PostgresBinaries.of(version), kind);
     }
 
     /**

@@ -14,7 +14,6 @@ import com.cloudogu.upgrade.core.internal.pgupgrade.OldInstallation;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresBinaries;
 import com.cloudogu.upgrade.testkit.PostgresServer;
-import com.cloudogu.upgrade.testkit.SampleData;
 import com.cloudogu.upgrade.testkit.install.DebianInstallations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -133,11 +132,11 @@ class ShellPgUpgradeIT {
     }
 
     private static ClusterFingerprint startOldCluster(ShellHookFixture dogu, Images images) throws Exception {
-        PostgresServer old = dogu.startOldServer(images.oldImage());
-        SampleData.load(old);
-        old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'"); // the state's replaces it
+        // sample data and the superuser password 'the-old-password' (the state's replaces it), prepared once
+        ClusterFingerprint before = dogu.startOldServerWithSampleData(images.oldImage(),
+                SampleClusters.Kind.SAMPLE_DATA_AND_OLD_PASSWORD);
         dogu.setState(StateKeys.PASSWORD, NEW_PASSWORD);
-        return ClusterFingerprint.of(old);
+        return before;
     }
 
     /** The copy and its manifest as the Java pre-upgrade writes them, checked with the Java readers. */

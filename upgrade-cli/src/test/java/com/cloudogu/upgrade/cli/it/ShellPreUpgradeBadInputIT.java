@@ -6,7 +6,6 @@ import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.cli.it.ShellHookFixture.Layout;
 import com.cloudogu.upgrade.cli.it.ShellHookFixture.Shell;
 import com.cloudogu.upgrade.cli.it.ShellHookFixture.Store;
-import com.cloudogu.upgrade.testkit.SampleData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +42,7 @@ class ShellPreUpgradeBadInputIT {
     @BeforeAll
     static void oldContainer() throws Exception {
         dogu = ShellHookFixture.in(shared, Layout.SAME, Store.DOGUCTL);
-        SampleData.load(dogu.startOldServer(ShellPreUpgradeIT.OLD_SERVER));
+        dogu.startOldServerWithSampleData(ShellPreUpgradeIT.OLD_SERVER, SampleClusters.Kind.SAMPLE_DATA);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package com.cloudogu.upgrade.cli.it;
 
+import static com.cloudogu.upgrade.cli.it.SampleClusters.Kind.SAMPLE_DATA;
+import static com.cloudogu.upgrade.cli.it.SampleClusters.Kind.SAMPLE_DATA_AND_OLD_PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.cloudogu.upgrade.api.state.StateKeys;
@@ -55,10 +57,9 @@ class ShellPreUpgradeIT {
             if (userSwitch.equals("su")) {
                 dogu.offerOnlySu();
             }
-            PostgresServer old = dogu.startOldServer(OLD_SERVER);
-            SampleData.load(old);
-            old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'"); // the new one replaces it
-            ClusterFingerprint before = ClusterFingerprint.of(old);
+            // sample data and the superuser password 'the-old-password' (the new one replaces it), prepared once
+            ClusterFingerprint before = dogu.startOldServerWithSampleData(OLD_SERVER, SAMPLE_DATA_AND_OLD_PASSWORD);
+            PostgresServer old = dogu.oldServer();
             dogu.setState(StateKeys.PASSWORD, NEW_PASSWORD);
 
             // busybox: as the Java CLI is called; dash: installed as the dogu's hook, called with FROM TO
@@ -79,9 +80,7 @@ class ShellPreUpgradeIT {
     void aMinorUpgradeWritesNoBackupButRecordsTheOldClusterAndTheState(Layout layout, @TempDir Path root)
             throws Exception {
         try (ShellHookFixture dogu = ShellHookFixture.in(root, layout, Store.DOGUCTL, "14", "14")) {
-            PostgresServer old = dogu.startOldServer(OLD_SERVER);
-            SampleData.load(old);
-            ClusterFingerprint before = ClusterFingerprint.of(old);
+            ClusterFingerprint before = dogu.startOldServerWithSampleData(OLD_SERVER, SAMPLE_DATA);
             CliProcess.Result pre = dogu.run(Shell.BUSYBOX, "pre-upgrade", "14.17-5", "14.21-1").ok();
             assertThat(pre.stderr()).contains("no full backup required for 14.17-5 -> 14.21-1");
             assertPreUpgradeState(dogu, Store.DOGUCTL, false);
@@ -135,13 +134,12 @@ class ShellPreUpgradeIT {
         long t0 = System.nanoTime();
         boolean wholeGroup = victim.contains("group");
         try (ShellHookFixture dogu = ShellHookFixture.in(root, Layout.SAME, Store.DOGUCTL)) {
-            PostgresServer old = dogu.startOldServer(OLD_SERVER);
-            SampleData.load(old);
+            dogu.startOldServerWithSampleData(OLD_SERVER, SAMPLE_DATA_AND_OLD_PASSWORD);
+            PostgresServer old = dogu.oldServer();
             for (int i = 1; i <= 3; i++) {
                 old.execute("postgres", "CREATE DATABASE extra_" + i);
                 old.execute("extra_" + i, "CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 20000) g");
             }
-            old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'");
             ClusterFingerprint before = ClusterFingerprint.of(old);
             dogu.setState(StateKeys.PASSWORD, NEW_PASSWORD);
 
@@ -200,8 +198,8 @@ class ShellPreUpgradeIT {
     @CsvSource({"BUSYBOX", "DASH"})
     void aTermDuringPgDumpallStopsTheDumpAndLeavesNothing(Shell shell, @TempDir Path root) throws Exception {
         try (ShellHookFixture dogu = ShellHookFixture.in(root, Layout.SAME, Store.DOGUCTL)) {
-            PostgresServer old = dogu.startOldServer(OLD_SERVER);
-            SampleData.load(old);
+            dogu.startOldServerWithSampleData(OLD_SERVER, SAMPLE_DATA);
+            PostgresServer old = dogu.oldServer();
             try (Connection blocker = old.connect(SampleData.INVENTORY_DATABASE)) {
                 blocker.setAutoCommit(false);
                 try (Statement s = blocker.createStatement()) {
@@ -229,10 +227,8 @@ class ShellPreUpgradeIT {
     void aKillAtAStepBoundaryIsRecoveredByARerun(String boundary, @TempDir Path root) throws Exception {
         long t0 = System.nanoTime();
         try (ShellHookFixture dogu = ShellHookFixture.in(root, Layout.SAME, Store.FILE)) {
-            PostgresServer old = dogu.startOldServer(OLD_SERVER);
-            SampleData.load(old);
-            old.execute("postgres", "ALTER ROLE postgres PASSWORD 'the-old-password'");
-            ClusterFingerprint before = ClusterFingerprint.of(old);
+            ClusterFingerprint before = dogu.startOldServerWithSampleData(OLD_SERVER, SAMPLE_DATA_AND_OLD_PASSWORD);
+            PostgresServer old = dogu.oldServer();
             dogu.setState(StateKeys.PASSWORD, NEW_PASSWORD);
             java.util.Map<String, String> env = new java.util.HashMap<>(dogu.oldContainerEnvironment());
             env.put("DOGU_UPGRADE_HOLD_AT", boundary);

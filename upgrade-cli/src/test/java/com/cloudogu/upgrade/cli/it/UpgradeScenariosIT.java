@@ -34,9 +34,8 @@ class UpgradeScenariosIT {
     @Test
     void minorUpgradeOnTheSameDataDirectoryTakesNoBackupAndRunsMigrationsOnATemporaryServer() throws Exception {
         try (EmbeddedDogu dogu = EmbeddedDogu.in(root)) {
-            PostgresServer old = dogu.startServer("14.10.0");
-            SampleData.load(old);
-            ClusterFingerprint before = ClusterFingerprint.of(old);
+            // sample data (no superuser password), copied from a prepared cluster (PluginIT's old image as well)
+            ClusterFingerprint before = dogu.startWithSampleDataOnly("14.10.0");
             CliProcess.Result pre = dogu.cli("14.10.0").run("pre-upgrade", "14.10-1", "14.15-1").ok();
             assertThat(pre.stderr()).contains("no full backup required");
             assertThat(dogu.state().get(StateKeys.MIGRATION_BACKUP_PATH)).isEmpty();
@@ -248,12 +247,8 @@ class UpgradeScenariosIT {
 
     private EmbeddedDogu preparedMajorUpgrade() throws Exception {
         EmbeddedDogu dogu = EmbeddedDogu.in(root);
-        PostgresServer old = dogu.startServer(OLD);
-        SampleData.load(old);
-        try (Connection c = old.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("ALTER ROLE postgres PASSWORD 'the-old-password'");
-        }
-        dogu.setPassword(PASSWORD);
+        // sample data and the superuser password 'the-old-password', copied from a prepared cluster
+        dogu.startWithSampleData(OLD, PASSWORD);
         dogu.cli(OLD).run("pre-upgrade", FROM, TO).ok();
         dogu.stopServer();
         return dogu;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.cloudogu.upgrade.api.state.StateKeys;
 import com.cloudogu.upgrade.testkit.ClusterFingerprint;
 import com.cloudogu.upgrade.testkit.PostgresServer;
-import com.cloudogu.upgrade.testkit.SampleData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,10 +142,10 @@ class VolumeLayoutIT {
     }
 
     private static ClusterFingerprint load(EmbeddedDogu dogu, String version) throws Exception {
-        PostgresServer old = dogu.startServer(version);
-        SampleData.load(old);
+        // sample data (no superuser password), copied from a prepared cluster
+        ClusterFingerprint before = dogu.startWithSampleDataOnly(version);
         dogu.setPassword(PASSWORD);
-        return ClusterFingerprint.of(old);
+        return before;
     }
 
     private static List<String> topLevel(Path dir) throws IOException {
