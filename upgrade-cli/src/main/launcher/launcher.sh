@@ -91,6 +91,11 @@ du_error_line() { # CODE MESSAGE
     "$(printf '%s' "$1" | tr '[:upper:]' '[:lower:]')" >&2
 }
 
+# An enum setting's value as the Java CLI parses it: case-insensitive, surrounding blanks ignored.
+du_setting_value() { # VALUE
+  printf '%s' "$1" | tr '[:upper:]' '[:lower:]' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//'
+}
+
 du_usage_error() { # MESSAGE
   printf 'dogu-upgrade: usage error: %s\nTry '\''dogu-upgrade pre-upgrade --help'\''.\n' "$1" >&2
   exit 2
@@ -1106,18 +1111,18 @@ du_pre_upgrade() {
   fi
 
   # UpgradeMethod.parse
-  case $(printf '%s' "$du_method" | tr '[:upper:]' '[:lower:]' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//') in
+  case $(du_setting_value "$du_method") in
     dump) du_method=dump ;;
     pg-upgrade | pg_upgrade) du_method=pg-upgrade ;;
     *) du_fail DU-USAGE "Unknown upgrade method '$du_method': use dump or pg-upgrade." ;;
   esac
   # PgUpgradeMode.parse, PgUpgradeRollback.parse: pre-upgrade decides whether link mode needs its dump
-  du_pgu_mode=$(printf '%s' "${DOGU_UPGRADE_PG_UPGRADE_MODE:-auto}" | tr '[:upper:]' '[:lower:]' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
+  du_pgu_mode=$(du_setting_value "${DOGU_UPGRADE_PG_UPGRADE_MODE:-auto}")
   case $du_pgu_mode in
     auto | clone | copy | link) ;;
     *) du_fail DU-USAGE "Unknown pg_upgrade mode '${DOGU_UPGRADE_PG_UPGRADE_MODE:-}': use auto, clone, copy or link." ;;
   esac
-  du_pgu_rollback=$(printf '%s' "${DOGU_UPGRADE_PG_UPGRADE_ROLLBACK:-dump}" | tr '[:upper:]' '[:lower:]' | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//')
+  du_pgu_rollback=$(du_setting_value "${DOGU_UPGRADE_PG_UPGRADE_ROLLBACK:-dump}")
   case $du_pgu_rollback in
     dump | none) ;;
     *) du_fail DU-USAGE "Unknown pg_upgrade rollback '${DOGU_UPGRADE_PG_UPGRADE_ROLLBACK:-}': use dump or none." ;;

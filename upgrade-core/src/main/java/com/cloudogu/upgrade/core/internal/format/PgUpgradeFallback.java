@@ -177,9 +177,8 @@ final class PgUpgradeFallback {
         }
     }
 
-    /** Rung 3: the pre-upgrade dump, verified and restored by the format that wrote it. */
     /** The pre-upgrade dump the copy records, if it exists; an unreadable record only means no last rung. */
-    private static Optional<RollbackDump> recordedDump(Path backup) {
+    static Optional<RollbackDump> recordedDump(Path backup) {
         try {
             return RollbackDump.of(backup).filter(d -> Files.isRegularFile(d.file()));
         } catch (UpgradeException e) {
@@ -188,6 +187,7 @@ final class PgUpgradeFallback {
         }
     }
 
+    /** Rung 3: the pre-upgrade dump, verified and restored by the format that wrote it. */
     private void preUpgradeDump(RollbackDump recorded, TemporaryServer server) {
         Path dump = recorded.file();
         BackupManifest manifest;

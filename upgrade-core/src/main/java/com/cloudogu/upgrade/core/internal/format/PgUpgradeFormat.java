@@ -106,8 +106,8 @@ final class PgUpgradeFormat implements BackupFormat {
 
     /** The pre-upgrade dump the copy records, verified; empty when there is none or it does not verify either. */
     private static Optional<RollbackDump> verifiedRollbackDump(Path backup) {
+        Optional<RollbackDump> dump = PgUpgradeFallback.recordedDump(backup);
         try {
-            Optional<RollbackDump> dump = RollbackDump.of(backup).filter(d -> Files.isRegularFile(d.file()));
             dump.ifPresent(RollbackDump::verify);
             return dump;
         } catch (UpgradeException e) {
