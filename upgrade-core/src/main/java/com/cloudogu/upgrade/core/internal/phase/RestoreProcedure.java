@@ -48,7 +48,7 @@ final class RestoreProcedure {
     /** @param env the phase environment, which supplies the collaborators */
     RestoreProcedure(PhaseEnvironment env) {
         this(env, env.backupFormats(), new BackupVerifier(env.settings().backupDirectory()),
-                new RestoreStep(env.state(), env.events()));
+                new RestoreStep(env.state(), env.events(), BackupStrategy.jobs(env.settings().jobs())));
     }
 
     /**

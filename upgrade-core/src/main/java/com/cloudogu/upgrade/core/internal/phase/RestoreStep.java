@@ -8,13 +8,9 @@ import com.cloudogu.upgrade.api.state.StateStore;
 import com.cloudogu.upgrade.core.internal.backup.MethodRecord;
 import com.cloudogu.upgrade.core.internal.checkpoint.Checkpoint;
 import com.cloudogu.upgrade.core.internal.event.EventDispatcher;
+import com.cloudogu.upgrade.core.internal.restore.StatisticsRefresh;
 import com.cloudogu.upgrade.core.internal.server.TemporaryServer;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,25 +24,6 @@ import org.slf4j.LoggerFactory;
 final class RestoreStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestoreStep.class);
-    /**
-     * Tables, partitioned tables and materialized views with a column that has no statistics, or an
-     * extended statistics object without data: the main cases of 18's {@code vacuumdb
-     * --missing-stats-only} (which also looks at expression indexes and inheritance parents), quoted
-     * for {@code ANALYZE}.
-     */
-    private static final String MISSING_STATISTICS = "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
-            + " JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " CROSS JOIN LATERAL (SELECT c.relkind = 'p' AS inherited) p"
-            + " WHERE c.relkind IN ('r', 'm', 'p') AND c.relpersistence <> 't' AND n.nspname !~ '^pg_toast'"
-            + " AND (EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
-            + " AND NOT a.attisdropped AND a.attstattarget IS DISTINCT FROM 0 AND a.attgenerated <> 'v'"
-            + " AND NOT EXISTS (SELECT 1 FROM pg_statistic s WHERE s.starelid = a.attrelid"
-            + " AND s.staattnum = a.attnum AND s.stainherit = p.inherited))"
-            + " OR EXISTS (SELECT 1 FROM pg_statistic_ext e WHERE e.stxrelid = c.oid"
-            + " AND e.stxstattarget IS DISTINCT FROM 0"
-            + " AND NOT EXISTS (SELECT 1 FROM pg_statistic_ext_data d WHERE d.stxoid = e.oid"
-            + " AND d.stxdinherit = p.inherited)))"
-            + " ORDER BY 1";
     /** The subject of the step's events. */
     static final String ID = "01-restore";
     static final String DESCRIPTION = "Restore the full backup of the previous major into the new cluster and refresh"
@@ -64,14 +41,17 @@ final class RestoreStep {
 
     private final StateStore state;
     private final EventDispatcher events;
+    private final int jobs;
 
     /**
      * @param state where the backup path is cleared
      * @param events receives the step's events
+     * @param jobs connections at once for the statistics
      */
-    RestoreStep(StateStore state, EventDispatcher events) {
+    RestoreStep(StateStore state, EventDispatcher events, int jobs) {
         this.state = state;
         this.events = events;
+        this.jobs = jobs;
     }
 
     /**
@@ -120,31 +100,19 @@ final class RestoreStep {
      * {@code vacuumdb --missing-stats-only} would: those pg_upgrade does not carry (extended statistics)
      * and those that never had any.
      */
-    private void refreshStatistics(TemporaryServer server, boolean onlyMissing) throws Exception {
+    private void refreshStatistics(TemporaryServer server, boolean onlyMissing) {
         long t0 = System.nanoTime();
-        int analyzed = 0;
-        for (String database : server.connectableDatabases()) {
-            try (Connection c = server.connect(database); Statement s = c.createStatement()) {
-                if (!onlyMissing) {
-                    s.execute("ANALYZE");
-                    continue;
-                }
-                List<String> missing = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery(MISSING_STATISTICS)) {
-                    while (rs.next()) {
-                        missing.add(rs.getString(1));
-                    }
-                }
-                for (String relation : missing) {
-                    s.execute("ANALYZE " + relation);
-                }
-                analyzed += missing.size();
-            }
+        StatisticsRefresh refresh = new StatisticsRefresh(server, jobs);
+        String message;
+        if (onlyMissing) {
+            int analyzed = refresh.missingOnly();
+            message = "statistics carried over by pg_upgrade; " + analyzed + " relation(s) without any analyzed in "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms";
+        } else {
+            refresh.everything();
+            message = "statistics refreshed in every database in " + (System.nanoTime() - t0) / 1_000_000 + " ms ("
+                    + jobs + " connection(s) at once)";
         }
-        String message = onlyMissing
-                ? "statistics carried over by pg_upgrade; " + analyzed + " relation(s) without any analyzed in "
-                        + (System.nanoTime() - t0) / 1_000_000 + " ms"
-                : "statistics refreshed in every database in " + (System.nanoTime() - t0) / 1_000_000 + " ms";
         LOG.info("{}", message);
         // Subject "migration", as the step reported it while it was a migration.
         events.onEvent(UpgradeEvent.of(UpgradeEvent.Type.STEP, "migration", Duration.ZERO, message));

@@ -60,7 +60,7 @@ class RecordedBackupDecisionsTest {
     }
 
     private RestoreProcedure procedure(Supplier<BackupFormats> formats) {
-        return new RestoreProcedure(env, formats, new BackupVerifier(backupDir), new RestoreStep(state, env.events()));
+        return new RestoreProcedure(env, formats, new BackupVerifier(backupDir), new RestoreStep(state, env.events(), 1));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
@@ -26,6 +27,7 @@ import com.cloudogu.upgrade.core.internal.server.TemporaryServer;
 import com.cloudogu.upgrade.core.internal.state.FileStateStore;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -63,7 +65,7 @@ class RestoreStepTest {
         state.set(StateKeys.MIGRATION_BACKUP_PATH, BACKUP.toString());
         EventDispatcher dispatcher = new EventDispatcher();
         dispatcher.add(events::add);
-        step = new RestoreStep(state, dispatcher);
+        step = new RestoreStep(state, dispatcher, 2);
         when(server.connectableDatabases()).thenReturn(List.of());
     }
 
@@ -78,6 +80,8 @@ class RestoreStepTest {
         when(server.connectableDatabases()).thenReturn(List.of("postgres", "shop"));
         when(server.connect(any())).thenReturn(connection);
         when(connection.createStatement()).thenReturn(statement);
+        ResultSet noSizes = mock(ResultSet.class);
+        when(statement.executeQuery(anyString())).thenReturn(noSizes);
         List<Optional<String>> pathWhenPromoted = new ArrayList<>();
         List<Optional<String>> pathWhenCleared = new ArrayList<>();
         RestoreStep.Completion recording = new RestoreStep.Completion() {
@@ -147,7 +151,7 @@ class RestoreStepTest {
         UpgradeException e = catchThrowableOfType(() -> step.run(backup(), server, completion), UpgradeException.class);
 
         assertThat(e.code()).isEqualTo(ErrorCode.MIGRATION_FAILED);
-        assertThat(e.getMessage()).isEqualTo("Migration 01-restore failed: connection refused");
+        assertThat(e.getMessage()).isEqualTo("Migration 01-restore failed: Cannot list the databases to analyze: connection refused");
         verifyNoInteractions(completion);
         assertThat(state.get(StateKeys.MIGRATION_BACKUP_PATH)).contains(BACKUP.toString());
     }
