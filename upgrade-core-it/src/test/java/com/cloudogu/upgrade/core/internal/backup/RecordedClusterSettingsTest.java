@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The settings pre-upgrade records are read off a real server and reproduce it: an old 15 cluster
@@ -37,13 +38,22 @@ import org.junit.jupiter.api.Test;
  */
 class RecordedClusterSettingsTest {
 
+    /** Removed after each test with all it holds (the volumes hold clusters of hundreds of MB). */
+    @TempDir
+    Path tmp;
+
+    /** @return {@code dir}, made enterable for the postgres user as the dogu's volume is */
+    private static Path enterable(Path dir) throws java.io.IOException {
+        return Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
     private static final String SUPERUSER = "postgres";
     private final ProcessRunner runner = ProcessRunner.forCurrentProcess();
     private final ServerOwner owner = ServerOwner.of("postgres");
 
     @Test
     void anIcuClusterWithLargerWalSegmentsIsReproducedAndPgUpgradeAcceptsThePair() throws Exception {
-        Path volume = Files.createTempDirectory("settings-volume", PosixFilePermissions.asFileAttribute(
+        Path volume = Files.createTempDirectory(enterable(tmp), "settings-volume", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwxr-xr-x")));
         PostgresInstallation oldInstall = installation(15);
         PostgresInstallation newInstall = installation(17);

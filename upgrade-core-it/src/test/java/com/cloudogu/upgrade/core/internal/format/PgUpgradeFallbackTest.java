@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fallback ladder's last rung on real servers (Debian 15 → 17): the old cluster cannot even be
@@ -41,6 +42,15 @@ import org.junit.jupiter.api.Test;
  * wrote. Without such a dump the attempt ends with rung 2's reason and an untouched target.
  */
 class PgUpgradeFallbackTest {
+
+    /** Removed after each test with all it holds (the volumes hold clusters of hundreds of MB). */
+    @TempDir
+    Path tmp;
+
+    /** @return {@code dir}, made enterable for the postgres user as the dogu's volume is */
+    private static Path enterable(Path dir) throws java.io.IOException {
+        return Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
 
     private static final String SUPERUSER = "postgres";
     private static final ClusterSettings SETTINGS = new ClusterSettings("UTF8", "C.UTF-8", "C.UTF-8", false);
@@ -168,7 +178,7 @@ class PgUpgradeFallbackTest {
     }
 
     private Volume volume(boolean withPreUpgradeDump) throws Exception {
-        Path volume = Files.createTempDirectory("pgupgrade-fallback", PosixFilePermissions.asFileAttribute(
+        Path volume = Files.createTempDirectory(enterable(tmp), "pgupgrade-fallback", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwxr-xr-x")));
         Path backups = Files.createDirectories(volume.resolve("backup"));
         owner.chown(backups);

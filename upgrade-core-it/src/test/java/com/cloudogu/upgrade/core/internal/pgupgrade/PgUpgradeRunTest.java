@@ -22,6 +22,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -31,6 +32,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * cluster initialized like the old one, and pg_upgrade run with the carried-over programs.
  */
 class PgUpgradeRunTest {
+
+    /** Removed after each test with all it holds (the volumes hold clusters of hundreds of MB). */
+    @TempDir
+    Path tmp;
+
+    /** @return {@code dir}, made enterable for the postgres user as the dogu's volume is */
+    private static Path enterable(Path dir) throws java.io.IOException {
+        return Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
 
     private static final String SUPERUSER = "postgres";
     private final ProcessRunner runner = ProcessRunner.forCurrentProcess();
@@ -135,8 +145,8 @@ class PgUpgradeRunTest {
     }
 
     /** A fresh directory the postgres user can enter, as the dogu's volume is. */
-    private static Path volume() throws Exception {
-        Path v = Files.createTempDirectory("pgupgrade-volume", PosixFilePermissions.asFileAttribute(
+    private Path volume() throws Exception {
+        Path v = Files.createTempDirectory(enterable(tmp), "pgupgrade-volume", PosixFilePermissions.asFileAttribute(
                 PosixFilePermissions.fromString("rwxr-xr-x")));
         return v;
     }

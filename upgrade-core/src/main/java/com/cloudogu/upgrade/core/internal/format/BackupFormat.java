@@ -62,6 +62,17 @@ public interface BackupFormat {
     void restore(Path backup, BackupManifest manifest, TemporaryServer server);
 
     /**
+     * Whether {@link #restore} starts on the stopped target (pg_upgrade needs it so): the engine then
+     * hands it a server that is only {@linkplain TemporaryServer#prepare prepared}, and the format
+     * starts it when it needs one, instead of a server started only to be stopped again.
+     *
+     * @return true if the server passed to {@link #restore} may not be running yet
+     */
+    default boolean restoresOntoStoppedTarget() {
+        return false;
+    }
+
+    /**
      * Whether the last {@link #restore} carried the old cluster's planner statistics over, so that only
      * relations without any need {@code ANALYZE} (pg_upgrade from 18 on; a dump carries none).
      *

@@ -148,11 +148,15 @@ final class PgUpgradeFormat implements BackupFormat {
         }
         PgUpgradeLinkSteps link = new PgUpgradeLinkSteps(tools.backupDirectory(), oldData, backup,
                 tools.pgUpgradeRollback());
-        if (link.recoverInterruptedRun((dump, dumpManifest) -> new PlainFormat(tools).restore(dump, dumpManifest, server))) {
+        if (link.recoverInterruptedRun((dump, dumpManifest) -> {
+            server.ensureRunning();
+            new PlainFormat(tools).restore(dump, dumpManifest, server);
+        })) {
             keepTheSuperuserPassword(server, server.superuser());
             return;
         }
         if (unusableCopy != null) {
+            server.ensureRunning();
             new PgUpgradeFallback(tools).withoutTheCopy(unusableCopy, mode, backup, manifest, server);
             keepTheSuperuserPassword(server, server.superuser());
             return;
@@ -231,6 +235,12 @@ final class PgUpgradeFormat implements BackupFormat {
         } finally {
             java.util.Arrays.fill(secret, '\0');
         }
+    }
+
+    /** pg_upgrade runs on the stopped target: the engine's server starts afterwards, on the upgraded cluster. */
+    @Override
+    public boolean restoresOntoStoppedTarget() {
+        return true;
     }
 
     @Override

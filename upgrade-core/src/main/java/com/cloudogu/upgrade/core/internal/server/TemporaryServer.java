@@ -92,27 +92,56 @@ public final class TemporaryServer implements DatabaseServer, AutoCloseable {
     public static TemporaryServer start(PostgresInstallation installation, DataDirectory data, ServerOwner owner,
                                         String superuser, ProcessRunner runner, Duration startTimeout,
                                         Map<String, String> settings) {
-        new StaleServer(data, owner, runner, installation).stopIfOurs();
-        TemporaryServer server = new TemporaryServer(installation, data, owner, superuser, runner, startTimeout,
-                createRuntimeDirectory(owner));
-        server.settings = Map.copyOf(settings);
+        TemporaryServer server = prepare(installation, data, owner, superuser, runner, startTimeout, settings);
         server.startProcess();
         return server;
     }
 
     /**
+     * Like {@link #start(PostgresInstallation, DataDirectory, ServerOwner, String, ProcessRunner, Duration, Map)}
+     * without starting the server: for a restore that first works on the stopped target (pg_upgrade),
+     * so that the server does not start only to be stopped again. {@link #restartWith} or
+     * {@link #ensureRunning} starts it.
+     *
+     * @param installation the server programs
+     * @param data the cluster
+     * @param owner the database OS user
+     * @param superuser the bootstrap superuser to connect as
+     * @param runner runs the server and {@code pg_ctl}
+     * @param startTimeout how long to wait for the server to accept connections
+     * @param settings the extra settings it starts with, unless {@link #restartWith} sets others
+     * @return the stopped server; close it to stop it once it runs
+     */
+    public static TemporaryServer prepare(PostgresInstallation installation, DataDirectory data, ServerOwner owner,
+                                          String superuser, ProcessRunner runner, Duration startTimeout,
+                                          Map<String, String> settings) {
+        new StaleServer(data, owner, runner, installation).stopIfOurs();
+        TemporaryServer server = new TemporaryServer(installation, data, owner, superuser, runner, startTimeout,
+                createRuntimeDirectory(owner));
+        server.settings = Map.copyOf(settings);
+        return server;
+    }
+
+    /** Starts the server with its current settings unless it runs. */
+    public void ensureRunning() {
+        if (process == null) {
+            startProcess();
+        }
+    }
+
+    /**
      * Stops the server with a fast shutdown (a clean shutdown checkpoint), runs {@code whileStopped}
      * (e.g. flushing the data directory to disk), and starts it again on the same socket with other
-     * settings. Used to leave restore-time settings before anything is kept.
+     * settings. Used to leave restore-time settings before anything is kept. A server that was only
+     * {@linkplain #prepare prepared} just runs {@code whileStopped} and starts.
      *
      * @param newSettings the extra settings from now on; empty for the cluster's own configuration
      * @param whileStopped runs while no server runs on the data directory
      */
     public void restartWith(Map<String, String> newSettings, Runnable whileStopped) {
-        if (process == null) {
-            throw new IllegalStateException("the temporary server is not running");
+        if (process != null) {
+            shutdown();
         }
-        shutdown();
         whileStopped.run();
         settings = Map.copyOf(newSettings);
         startProcess();
