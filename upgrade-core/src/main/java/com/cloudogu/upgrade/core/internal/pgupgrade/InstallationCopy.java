@@ -197,10 +197,11 @@ public final class InstallationCopy {
      */
     public static void sealed(Path staging) throws IOException {
         try (Stream<Path> tree = Files.walk(staging)) {
+            List<Path> directories = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
             for (Path p : tree.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
                 if (Files.isDirectory(p)) {
-                    Files.setPosixFilePermissions(p, DIRECTORY);
-                    Durable.syncDirectory(p);
+                    directories.add(p);
                 } else {
                     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
                     perms.remove(PosixFilePermission.GROUP_WRITE);
@@ -209,8 +210,13 @@ public final class InstallationCopy {
                     perms.add(PosixFilePermission.GROUP_READ);
                     perms.add(PosixFilePermission.OTHERS_READ);
                     Files.setPosixFilePermissions(p, perms);
-                    Durable.syncFile(p);
+                    files.add(p);
                 }
+            }
+            Durable.syncFiles(files);
+            for (Path dir : directories) { // deepest first: a directory is synced after what it holds
+                Files.setPosixFilePermissions(dir, DIRECTORY);
+                Durable.syncDirectory(dir);
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
