@@ -296,7 +296,7 @@ public final class UpgradeBench {
                 }
             }
             report.product(strategy, seed, pre, post, startup, bytes, verdict, progressLines(startup.log())
-                    + progressLines(pre.log()));
+                    + progressLines(pre.log()), pgUpgradeSeconds(startup.log()));
         }
         return root;
     }
@@ -316,6 +316,16 @@ public final class UpgradeBench {
     private static long errors(Path log) throws IOException {
         try (Stream<String> lines = Files.lines(log)) {
             return lines.filter(l -> l.contains("ERROR:")).count();
+        }
+    }
+
+    /** @return how long the pg_upgrade run that succeeded took, as the CLI logged it; -1 if none ran */
+    static double pgUpgradeSeconds(Path log) throws IOException {
+        java.util.regex.Pattern finished = java.util.regex.Pattern.compile(
+                "PgUpgradeRun - pg_upgrade --\\S+ from .* finished in (\\d+) ms");
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.map(finished::matcher).filter(java.util.regex.Matcher::find)
+                    .mapToDouble(m -> Long.parseLong(m.group(1)) / 1000.0).reduce((a, b) -> b).orElse(-1);
         }
     }
 

@@ -94,7 +94,7 @@ final class PgUpgradeFormat implements BackupFormat {
         try {
             BackupVerifier.verifyDirectory(backup, manifest, 2);
             RollbackDump.of(backup).ifPresent(RollbackDump::verify);
-            probe(backup);
+            probe(backup, true);
         } catch (UpgradeException e) {
             if (verifiedRollbackDump(backup).isEmpty()) {
                 throw e;
@@ -116,10 +116,16 @@ final class PgUpgradeFormat implements BackupFormat {
         }
     }
 
-    /** The copy is probed once per attempt: verify runs it, restore reuses what it found (a few hundred ms). */
-    private InstallationProbe probe(Path backup) {
+    /**
+     * The copy is probed once per attempt: verify runs it, restore reuses what it found (a few hundred
+     * ms). Right after verify, its files are not hashed again: each was just checked against the
+     * backup manifest.
+     */
+    private InstallationProbe probe(Path backup, boolean justVerified) {
         if (probed == null || !probed.getKey().equals(backup)) {
-            probed = Map.entry(backup, InstallationProbe.of(backup, tools.runner(), tools.owner()));
+            probed = Map.entry(backup, justVerified
+                    ? InstallationProbe.ofVerified(backup, tools.runner(), tools.owner())
+                    : InstallationProbe.of(backup, tools.runner(), tools.owner()));
         }
         return probed.getValue();
     }
@@ -161,7 +167,7 @@ final class PgUpgradeFormat implements BackupFormat {
             keepTheSuperuserPassword(server, server.superuser());
             return;
         }
-        InstallationProbe old = probe(backup);
+        InstallationProbe old = probe(backup, false);
         Optional<String> rollback = link.rollback();
         new OldClusterShutdown(old, tools.runner(), tools.owner()).ensureCleanlyShutDown(oldData, work.resolve("recovery"));
         PgUpgradeRun run = new PgUpgradeRun(installation.get(), old, tools.runner(), tools.owner());

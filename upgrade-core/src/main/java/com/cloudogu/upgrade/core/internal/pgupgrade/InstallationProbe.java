@@ -43,11 +43,29 @@ public record InstallationProbe(Path bin, Optional<Path> overlay, int major) {
      * @throws UpgradeException ({@code DU-SERVER}) naming what does not match or does not run
      */
     public static InstallationProbe of(Path copy, ProcessRunner runner, ServerOwner owner) {
+        return probe(copy, runner, owner, true);
+    }
+
+    /**
+     * Like {@link #of} for a copy whose every file was just verified against its backup manifest
+     * (the format's {@code verify}): its files are not hashed a second time.
+     *
+     * @param copy a complete copy written by {@link InstallationCopy}, verified
+     * @param runner runs {@code ldd} and the programs
+     * @param owner the database OS user, who runs them
+     * @return the runnable old installation
+     * @throws UpgradeException ({@code DU-SERVER}) naming what does not run
+     */
+    public static InstallationProbe ofVerified(Path copy, ProcessRunner runner, ServerOwner owner) {
+        return probe(copy, runner, owner, false);
+    }
+
+    private static InstallationProbe probe(Path copy, ProcessRunner runner, ServerOwner owner, boolean hashes) {
         long t0 = System.nanoTime();
         try {
             Properties manifest = InstallationCopy.read(copy);
             for (String key : manifest.stringPropertyNames()) {
-                if (key.startsWith("sha256.")) {
+                if (hashes && key.startsWith("sha256.")) {
                     Path file = copy.resolve(key.substring("sha256.".length()));
                     if (!Files.isRegularFile(file) || !Checksums.sha256(file).equals(manifest.getProperty(key))) {
                         throw refused(copy, file + " is missing or differs from the manifest");
