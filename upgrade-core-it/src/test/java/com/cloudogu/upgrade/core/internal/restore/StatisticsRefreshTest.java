@@ -48,15 +48,57 @@ class StatisticsRefreshTest {
     @Test
     void everyDatabaseIsAnalyzedOverSeveralConnections() throws Exception {
         freshDatabases();
+        // what a plain ANALYZE covers besides tables: a partitioned table (with its partitions), a
+        // materialized view, and a table large enough for a statement of its own
+        server.execute("app_b", "CREATE TABLE p (id int, v text) PARTITION BY RANGE (id);"
+                + " CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (1000);"
+                + " CREATE TABLE p2 PARTITION OF p FOR VALUES FROM (1000) TO (2000);"
+                + " INSERT INTO p SELECT g, md5(g::text) FROM generate_series(0, 1999) g;"
+                + " CREATE MATERIALIZED VIEW mv AS SELECT id % 10 AS k, count(*) AS n FROM p GROUP BY 1;"
+                + " CREATE TABLE big AS SELECT g AS id, repeat(md5(g::text), 4) AS v FROM generate_series(1, 100000) g");
+        server.execute("app_b", "VACUUM big"); // relpages, as a restored or upgraded cluster has them
+        assertThat(Long.parseLong(server.queryValue("app_b", "SELECT relpages FROM pg_class WHERE relname = 'big'")))
+                .as("a statement of its own").isGreaterThanOrEqualTo(StatisticsRefresh.LARGE_PAGES);
         for (String db : DATABASES) {
             assertThat(analyzedTables(db)).as(db + " before").isEqualTo("0");
         }
 
-        new StatisticsRefresh(server, 2).everything();
+        int analyzed = new StatisticsRefresh(server, 2).everything();
 
         for (String db : DATABASES) {
             assertThat(analyzedTables(db)).as(db + ": both columns have statistics").isEqualTo("2");
         }
+        assertThat(server.queryColumn("app_b", "SELECT DISTINCT tablename || (CASE WHEN inherited THEN ' (tree)'"
+                + " ELSE '' END) FROM pg_stats WHERE tablename IN ('p', 'p1', 'p2', 'mv', 'big') ORDER BY 1"))
+                .containsExactly("big", "mv", "p (tree)", "p1", "p2");
+        assertThat(server.queryValue("postgres", "SELECT count(*) FROM pg_stats WHERE schemaname = 'pg_catalog'"))
+                .as("catalogs, as a plain ANALYZE").isNotEqualTo("0");
+        assertThat(analyzed).as("partitions are covered by their parent, not listed again")
+                .isEqualTo(countOf(StatisticsRefresh.RELATIONS));
+    }
+
+    private static int countOf(String query) throws Exception {
+        int n = 0;
+        for (String db : server.connectableDatabases()) {
+            n += server.queryColumn(db, query).size();
+        }
+        return n;
+    }
+
+    @Test
+    void largeRelationsGetAStatementOfTheirOwnAndSmallOnesShareOneAHundredAtATime() {
+        java.util.List<java.util.Map.Entry<String, Long>> relations = new ArrayList<>();
+        relations.add(java.util.Map.entry("public.big", StatisticsRefresh.LARGE_PAGES));
+        for (int i = 0; i < 150; i++) {
+            relations.add(java.util.Map.entry("public.t" + i, 2L));
+        }
+
+        java.util.List<StatisticsRefresh.Batch> batches = StatisticsRefresh.statements("db", relations);
+
+        assertThat(batches).extracting(b -> b.relations().size()).containsExactly(1, 100, 50);
+        assertThat(batches.get(0).sql()).isEqualTo("ANALYZE public.big");
+        assertThat(batches).extracting(StatisticsRefresh.Batch::pages)
+                .containsExactly(StatisticsRefresh.LARGE_PAGES, 200L, 100L);
     }
 
     @Test

@@ -109,9 +109,9 @@ final class RestoreStep {
             message = "statistics carried over by pg_upgrade; " + analyzed + " relation(s) without any analyzed in "
                     + (System.nanoTime() - t0) / 1_000_000 + " ms";
         } else {
-            refresh.everything();
+            int analyzed = refresh.everything();
             message = "statistics refreshed in every database in " + (System.nanoTime() - t0) / 1_000_000 + " ms ("
-                    + jobs + " connection(s) at once)";
+                    + analyzed + " relations, " + jobs + " connection(s) at once)";
         }
         LOG.info("{}", message);
         // Subject "migration", as the step reported it while it was a migration.

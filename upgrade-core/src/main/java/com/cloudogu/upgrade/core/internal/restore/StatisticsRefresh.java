@@ -7,18 +7,21 @@ import com.cloudogu.upgrade.core.internal.backup.DatabaseLanes;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Planner statistics for a restored cluster, before any client connects: {@code ANALYZE} in every
- * database, over as many connections at once as the restore has jobs, largest database first. A
- * cluster with many databases waits for the slowest lane instead of their sum; one database still
- * runs on one connection, as {@code ANALYZE} does not split a table.
+ * Planner statistics for a restored cluster, before any client connects: {@code ANALYZE} of every
+ * table, partitioned table and materialized view in every database, over as many connections at once
+ * as the restore has jobs. The work is cut by relation, not by database: a large table is analyzed
+ * on its own while the other connections take the rest, small ones go a hundred to a statement, and
+ * the largest go first, so one big database does not leave the other connections idle.
  */
 public final class StatisticsRefresh {
 
@@ -26,9 +29,9 @@ public final class StatisticsRefresh {
      * Tables, partitioned tables and materialized views not known to be empty with a column that has no
      * statistics, or an extended statistics object without data: the main cases of 18's {@code vacuumdb
      * --missing-stats-only} (which also looks at expression indexes and inheritance parents), quoted
-     * for {@code ANALYZE}.
+     * for {@code ANALYZE}, with their size in pages.
      */
-    static final String MISSING_STATISTICS = "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c"
+    static final String MISSING_STATISTICS = "SELECT format('%I.%I', n.nspname, c.relname), c.relpages FROM pg_class c"
             + " JOIN pg_namespace n ON n.oid = c.relnamespace"
             + " CROSS JOIN LATERAL (SELECT c.relkind = 'p' AS inherited) p"
             + " WHERE c.relkind IN ('r', 'm', 'p') AND c.relpersistence <> 't' AND n.nspname !~ '^pg_toast'"
@@ -43,7 +46,22 @@ public final class StatisticsRefresh {
             + " AND NOT EXISTS (SELECT 1 FROM pg_statistic_ext_data d WHERE d.stxoid = e.oid"
             + " AND d.stxdinherit = p.inherited)))"
             + " ORDER BY 1";
-    private static final String SIZES = "SELECT datname, pg_database_size(oid) FROM pg_database WHERE datallowconn";
+    /**
+     * What a plain {@code ANALYZE} in the database covers, quoted, with its size in pages: tables and
+     * materialized views, catalogs included, and partitioned tables, whose {@code ANALYZE} covers their
+     * partitions (so those are not listed again). Foreign tables are left out, as a plain
+     * {@code ANALYZE} leaves them.
+     */
+    static final String RELATIONS = "SELECT format('%I.%I', n.nspname, c.relname),"
+            + " CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pc.relpages), 0) FROM pg_partition_tree(c.oid) t"
+            + " JOIN pg_class pc ON pc.oid = t.relid) ELSE c.relpages END"
+            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.relkind IN ('r', 'm', 'p') AND c.relpersistence <> 't' AND NOT c.relispartition"
+            + " ORDER BY 1";
+    /** A relation of at least this many pages (10 MiB) gets a statement of its own. */
+    static final long LARGE_PAGES = 1280;
+    /** Smaller relations share a statement, this many at most. */
+    static final int PER_STATEMENT = 100;
 
     private final DatabaseServer server;
     private final int jobs;
@@ -58,15 +76,13 @@ public final class StatisticsRefresh {
     }
 
     /**
-     * Analyzes every connectable database.
+     * Analyzes every relation a plain {@code ANALYZE} would, in every connectable database.
      *
+     * @return how many relations were analyzed
      * @throws UpgradeException {@link ErrorCode#MIGRATION_FAILED} naming the database whose {@code ANALYZE} failed
      */
-    public void everything() {
-        forEachDatabase(s -> {
-            s.execute("ANALYZE");
-            return 0;
-        });
+    public int everything() {
+        return analyze(RELATIONS);
     }
 
     /**
@@ -77,55 +93,151 @@ public final class StatisticsRefresh {
      * @throws UpgradeException {@link ErrorCode#MIGRATION_FAILED} naming the database whose {@code ANALYZE} failed
      */
     public int missingOnly() {
-        return forEachDatabase(s -> {
-            List<String> missing = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery(MISSING_STATISTICS)) {
-                while (rs.next()) {
-                    missing.add(rs.getString(1));
-                }
-            }
-            for (String relation : missing) {
-                s.execute("ANALYZE " + relation);
-            }
-            return missing.size();
-        });
+        return analyze(MISSING_STATISTICS);
     }
 
-    private interface DatabaseWork {
-        int run(Statement statement) throws SQLException;
+    /** One {@code ANALYZE} statement: some relations of one database. */
+    record Batch(String database, List<String> relations, long pages) {
+        String sql() {
+            return "ANALYZE " + String.join(", ", relations);
+        }
     }
 
-    private int forEachDatabase(DatabaseWork work) {
+    private int analyze(String listQuery) {
         List<String> databases;
-        Map<String, Long> sizes;
         try {
             databases = server.connectableDatabases();
-            sizes = databases.size() > jobs ? sizes() : Map.of(); // all at once: the order changes nothing
         } catch (SQLException e) {
             throw new UpgradeException(ErrorCode.MIGRATION_FAILED, "Cannot list the databases to analyze: "
                     + e.getMessage(), e);
         }
-        AtomicInteger count = new AtomicInteger();
-        DatabaseLanes.run(databases, jobs, db -> sizes.getOrDefault(db, 0L), db -> {
-            try (Connection c = server.connect(db); Statement s = c.createStatement()) {
-                count.addAndGet(work.run(s));
-            } catch (SQLException e) {
-                throw new UpgradeException(ErrorCode.MIGRATION_FAILED, "ANALYZE in database \"" + db + "\" failed: "
-                        + e.getMessage(), e);
-            }
-        });
-        return count.get();
+        Map<String, List<Map.Entry<String, Long>>> relations = new ConcurrentHashMap<>();
+        DatabaseLanes.run(databases, jobs, db -> 0L, db -> relations.put(db, list(db, listQuery)));
+        List<Batch> statements = new ArrayList<>();
+        for (String db : databases) {
+            statements.addAll(statements(db, relations.get(db)));
+        }
+        statements.sort(Comparator.comparingLong(Batch::pages).reversed());
+        new Lanes(statements).run();
+        return statements.stream().mapToInt(st -> st.relations().size()).sum();
     }
 
-    /** Bytes per database, for the order: the largest starts first. */
-    private Map<String, Long> sizes() throws SQLException {
-        Map<String, Long> sizes = new HashMap<>();
-        try (Connection c = server.connect("template1"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(SIZES)) {
+    private List<Map.Entry<String, Long>> list(String db, String query) {
+        List<Map.Entry<String, Long>> rows = new ArrayList<>();
+        try (Connection c = server.connect(db); java.sql.Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(query)) {
             while (rs.next()) {
-                sizes.put(rs.getString(1), rs.getLong(2));
+                rows.add(Map.entry(rs.getString(1), rs.getLong(2)));
+            }
+        } catch (SQLException e) {
+            throw failed(db, e);
+        }
+        return rows;
+    }
+
+    /** @return a statement per large relation, the others a hundred at a time */
+    static List<Batch> statements(String db, List<Map.Entry<String, Long>> relations) {
+        List<Batch> out = new ArrayList<>();
+        List<String> small = new ArrayList<>();
+        long smallPages = 0;
+        for (Map.Entry<String, Long> r : relations) {
+            if (r.getValue() >= LARGE_PAGES) {
+                out.add(new Batch(db, List.of(r.getKey()), r.getValue()));
+                continue;
+            }
+            small.add(r.getKey());
+            smallPages += Math.max(0, r.getValue());
+            if (small.size() == PER_STATEMENT) {
+                out.add(new Batch(db, List.copyOf(small), smallPages));
+                small.clear();
+                smallPages = 0;
             }
         }
-        return sizes;
+        if (!small.isEmpty()) {
+            out.add(new Batch(db, List.copyOf(small), smallPages));
+        }
+        return out;
+    }
+
+    private static UpgradeException failed(String db, SQLException e) {
+        return new UpgradeException(ErrorCode.MIGRATION_FAILED, "ANALYZE in database \"" + db + "\" failed: "
+                + e.getMessage(), e);
+    }
+
+    /**
+     * The statements over {@code jobs} connections, taken in order as connections become free; a
+     * connection stays on its database while the next statement is for the same one. After the first
+     * failure no statement starts; the running ones finish, then the failure is thrown.
+     */
+    private final class Lanes {
+        private final Queue<Batch> queue;
+        private final AtomicReference<UpgradeException> failure = new AtomicReference<>();
+
+        Lanes(List<Batch> statements) {
+            this.queue = new ConcurrentLinkedQueue<>(statements);
+        }
+
+        void run() {
+            int n = Math.min(jobs, queue.size());
+            List<Thread> lanes = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Thread t = new Thread(this::lane, "dogu-upgrade-analyze-" + i);
+                t.setDaemon(true);
+                lanes.add(t);
+                t.start();
+            }
+            try {
+                for (Thread t : lanes) {
+                    t.join();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, new UpgradeException(ErrorCode.MIGRATION_FAILED,
+                        "Interrupted while analyzing the databases."));
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+        }
+
+        private void lane() {
+            Connection c = null;
+            String connected = null;
+            String db = null;
+            try {
+                for (Batch st = queue.poll(); st != null && failure.get() == null; st = queue.poll()) {
+                    db = st.database();
+                    try {
+                        if (!db.equals(connected)) {
+                            close(c);
+                            c = null;
+                            c = server.connect(db);
+                            connected = db;
+                        }
+                        try (java.sql.Statement s = c.createStatement()) {
+                            s.execute(st.sql());
+                        }
+                    } catch (SQLException e) {
+                        failure.compareAndSet(null, failed(db, e));
+                    }
+                }
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e instanceof UpgradeException u ? u
+                        : new UpgradeException(ErrorCode.MIGRATION_FAILED, "ANALYZE in database \"" + db
+                                + "\" failed: " + e.getMessage(), e));
+            } finally {
+                close(c);
+            }
+        }
+
+        private void close(Connection c) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // the statement's outcome counts, not the goodbye
+                }
+            }
+        }
     }
 }

@@ -65,7 +65,7 @@ class RestoreStepTest {
         state.set(StateKeys.MIGRATION_BACKUP_PATH, BACKUP.toString());
         EventDispatcher dispatcher = new EventDispatcher();
         dispatcher.add(events::add);
-        step = new RestoreStep(state, dispatcher, 2);
+        step = new RestoreStep(state, dispatcher, 1);
         when(server.connectableDatabases()).thenReturn(List.of());
     }
 
@@ -80,8 +80,11 @@ class RestoreStepTest {
         when(server.connectableDatabases()).thenReturn(List.of("postgres", "shop"));
         when(server.connect(any())).thenReturn(connection);
         when(connection.createStatement()).thenReturn(statement);
-        ResultSet noSizes = mock(ResultSet.class);
-        when(statement.executeQuery(anyString())).thenReturn(noSizes);
+        ResultSet relations = mock(ResultSet.class); // one table in each database
+        when(statement.executeQuery(anyString())).thenReturn(relations);
+        when(relations.next()).thenReturn(true, false, true, false);
+        when(relations.getString(1)).thenReturn("public.t");
+        when(relations.getLong(2)).thenReturn(1L);
         List<Optional<String>> pathWhenPromoted = new ArrayList<>();
         List<Optional<String>> pathWhenCleared = new ArrayList<>();
         RestoreStep.Completion recording = new RestoreStep.Completion() {
@@ -99,7 +102,7 @@ class RestoreStepTest {
         step.run(backup(), server, recording);
 
         verify(format).restore(BACKUP, manifest, server);
-        verify(statement, times(2)).execute("ANALYZE");
+        verify(statement, times(2)).execute("ANALYZE public.t");
         assertThat(pathWhenPromoted).as("promoted while the restore is still pending").containsExactly(
                 Optional.of(BACKUP.toString()));
         assertThat(pathWhenCleared).containsExactly(Optional.empty());
