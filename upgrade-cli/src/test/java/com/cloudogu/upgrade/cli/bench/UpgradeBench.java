@@ -114,6 +114,15 @@ public final class UpgradeBench {
         try {
             if (o.pgUpgradeModes().contains("clone")) {
                 xfs = XfsVolume.create(work.resolve("xfs"), o.xfsBytes());
+                XfsVolume volume = xfs;
+                // Ctrl-C or SIGTERM: no loop mount left behind (close is safe to call twice)
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        volume.close();
+                    } catch (IOException e) {
+                        System.err.println(e.getMessage());
+                    }
+                }, "bench-unmount-xfs"));
                 say("XFS volume with reflink for clone mode (and a seed run on it): " + xfs.mountPoint());
             }
             for (int s : o.scales()) {

@@ -98,7 +98,7 @@ public final class XfsVolume implements AutoCloseable {
      * @throws IOException if the file system cannot be unmounted (the loop device stays taken then)
      */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException { // a shutdown hook may close it too
         if (mounted) {
             Result r = exec(List.of("umount", mountPoint.toString()));
             if (r.exit != 0) {

@@ -93,7 +93,7 @@ class StatisticsRefreshTest {
             relations.add(java.util.Map.entry("public.t" + i, 2L));
         }
 
-        java.util.List<StatisticsRefresh.Batch> batches = StatisticsRefresh.statements("db", relations);
+        java.util.List<StatisticsRefresh.Batch> batches = StatisticsRefresh.batches("db", relations);
 
         assertThat(batches).extracting(b -> b.relations().size()).containsExactly(1, 100, 50);
         assertThat(batches.get(0).sql()).isEqualTo("ANALYZE public.big");

@@ -113,9 +113,9 @@ public final class StatisticsRefresh {
         }
         Map<String, List<Map.Entry<String, Long>>> relations = new ConcurrentHashMap<>();
         DatabaseLanes.run(databases, jobs, db -> 0L, db -> relations.put(db, list(db, listQuery)));
-        List<Batch> statements = new ArrayList<>();
+        List<Batch> statements = new ArrayList<>(); // one ANALYZE each
         for (String db : databases) {
-            statements.addAll(statements(db, relations.get(db)));
+            statements.addAll(batches(db, relations.get(db)));
         }
         statements.sort(Comparator.comparingLong(Batch::pages).reversed());
         new Lanes(statements).run();
@@ -136,7 +136,7 @@ public final class StatisticsRefresh {
     }
 
     /** @return a statement per large relation, the others a hundred at a time */
-    static List<Batch> statements(String db, List<Map.Entry<String, Long>> relations) {
+    static List<Batch> batches(String db, List<Map.Entry<String, Long>> relations) {
         List<Batch> out = new ArrayList<>();
         List<String> small = new ArrayList<>();
         long smallPages = 0;
