@@ -33,7 +33,10 @@ public enum Checkpoint {
     POST_UPGRADE_SERVER_STARTED("post-upgrade.server-started", "post-upgrade", Flow.MINOR_UPGRADE),
     /** The restore target was initialized and marked. */
     RESTORE_TARGET_INITIALIZED("restore.target-initialized", "startup", Flow.MAJOR_UPGRADE),
-    /** The temporary server on the restore target accepts connections. */
+    /**
+     * The temporary server on the restore target accepts connections (pg_upgrade's restore: it is
+     * prepared, and starts after pg_upgrade).
+     */
     RESTORE_SERVER_STARTED("restore.server-started", "startup", Flow.MAJOR_UPGRADE),
     /** The pg_upgrade journal records {@code started(link)}; pg_upgrade --link is about to run. */
     PG_UPGRADE_LINK_STARTED("pg-upgrade.link-started", "startup", Flow.PG_UPGRADE_LINK),
