@@ -185,11 +185,7 @@ final class BenchReport {
                     + " the bootstrap superuser already exists)\n");
         }
         productTotals.forEach((strategy, totals) -> {
-            List<Double> seeds = seedTotals.get(seedOf.get(strategy));
-            List<Double> ratios = new ArrayList<>();
-            for (int i = 0; i < totals.size() && i < seeds.size(); i++) {
-                ratios.add(totals.get(i) / seeds.get(i));
-            }
+            List<Double> ratios = toSeed(strategy, totals);
             double ratio = median(sorted(ratios));
             double target = target(strategy);
             List<String> each = ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList();
@@ -200,11 +196,7 @@ final class BenchReport {
                     target, ratio <= target ? "met" : "MISSED", verdicts.get(strategy), progressLines.get(strategy)));
         });
         pgUpgradeItself.forEach((strategy, seconds) -> {
-            List<Double> seeds = seedTotals.get(seedOf.get(strategy));
-            List<Double> ratios = new ArrayList<>();
-            for (int i = 0; i < seconds.size() && i < seeds.size(); i++) {
-                ratios.add(seconds.get(i) / seeds.get(i));
-            }
+            List<Double> ratios = toSeed(strategy, seconds);
             out.append(String.format(Locale.ROOT, "  %s, the pg_upgrade run alone: %.2fx the %s pipeline (median of"
                     + " rounds; what the issue's 3.9 s and 10.9 s against 36.7 s measured)%n", strategy,
                     median(sorted(ratios)), seedOf.get(strategy)));
@@ -212,6 +204,16 @@ final class BenchReport {
         unmeasured.forEach((strategy, why) -> out.append("  product ").append(strategy).append(": NOT MEASURED, ")
                 .append(why).append('\n'));
         return out.append(tail).toString();
+    }
+
+    /** @return per round, {@code seconds} divided by the seed's total on the strategy's file system */
+    private List<Double> toSeed(String strategy, List<Double> seconds) {
+        List<Double> seeds = seedTotals.get(seedOf.get(strategy));
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < seconds.size() && i < seeds.size(); i++) {
+            ratios.add(seconds.get(i) / seeds.get(i));
+        }
+        return ratios;
     }
 
     private void sample(String pipeline, String step, double seconds, long bytes, long peakKib) {

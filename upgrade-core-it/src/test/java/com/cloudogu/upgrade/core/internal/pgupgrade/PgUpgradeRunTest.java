@@ -60,7 +60,8 @@ class PgUpgradeRunTest {
 
         ProcessResult check = run.check(v.oldData(), v.newData(), mode, v.work(), SUPERUSER);
         assertThat(check.succeeded()).as(check.stdout()).isTrue();
-        run.upgrade(v.oldData(), v.newData(), mode, v.work(), SUPERUSER, 2);
+        ProcessResult result = run.attempt(v.oldData(), v.newData(), mode, v.work(), SUPERUSER, 2);
+        assertThat(result.succeeded()).as(result.stdout()).isTrue();
 
         try (TemporaryServer upgraded = TemporaryServer.start(v.newInstall(), new DataDirectory(v.newData()), owner,
                 SUPERUSER, runner,
@@ -80,7 +81,7 @@ class PgUpgradeRunTest {
                 owner).check(v.oldData(), v.newData(), PgUpgradeMode.CLONE, v.work(), SUPERUSER);
 
         assertThat(check.succeeded()).isFalse();
-        assertThat(PgUpgradeRun.reason(check)).containsIgnoringCase("clone");
+        assertThat(PgUpgradeRefusal.of(check).reason()).containsIgnoringCase("clone");
         assertThat(v.oldData().resolve("global/pg_control")).isRegularFile();
     }
 

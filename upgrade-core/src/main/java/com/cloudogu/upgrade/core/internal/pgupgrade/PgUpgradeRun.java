@@ -56,22 +56,7 @@ public final class PgUpgradeRun {
     }
 
     /**
-     * Runs the upgrade.
-     *
-     * @throws UpgradeException ({@code DU-RESTORE}) with pg_upgrade's first error when it fails
-     */
-    public void upgrade(Path oldData, Path newData, PgUpgradeMode mode, Path workDirectory, String superuser,
-                        int jobs) {
-        ProcessResult r = attempt(oldData, newData, mode, workDirectory, superuser, jobs);
-        if (!r.succeeded()) {
-            throw new UpgradeException(ErrorCode.RESTORE_FAILED, "pg_upgrade " + flag(mode) + " from " + oldData
-                    + " to " + newData + " failed (exit " + r.exitCode() + "): " + reason(r)
-                    + ". Its logs are in " + workDirectory + ".");
-        }
-    }
-
-    /**
-     * Runs the upgrade and hands back a failure instead of throwing, so that the caller can take the
+     * Runs the upgrade and hands back a failure, so that the caller can take the
      * next rung: pg_upgrade runs its consistency checks first and changes nothing when one fails; a
      * later failure leaves the target half-filled and, in link mode, the old {@code pg_control} renamed.
      *
@@ -107,15 +92,6 @@ public final class PgUpgradeRun {
             case LINK -> "--link";
             case AUTO -> throw new IllegalArgumentException("auto is chosen before pg_upgrade runs");
         };
-    }
-
-    /** @return pg_upgrade's own reason: its last lines before the failure, without the banner */
-    public static String reason(ProcessResult r) {
-        List<String> lines = (r.stdout() + "\n" + r.stderrTail()).lines().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("Performing") && !l.startsWith("---")
-                        && !l.endsWith(" ok") && !l.startsWith("Checking "))
-                .toList();
-        return lines.isEmpty() ? "no output" : String.join(" ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
     }
 
     private Command command(Path oldData, Path newData, PgUpgradeMode mode, Path workDirectory, String superuser,

@@ -117,11 +117,11 @@ final class RestoreProcedure {
         // promoted, any failure or crash means the next attempt wipes it. Before promoting, the server
         // is stopped cleanly, everything is flushed to disk and it runs on with normal settings.
         BackgroundCleanUp earlyCleanUp = new BackgroundCleanUp(() -> cleanUp(data));
-        try (TemporaryServer server = backup.format().restoresOntoStoppedTarget()
-                ? TemporaryServer.prepare(installation, data, owner, owner.name(), env.runner(),
-                        env.settings().serverStartTimeout(), RestoreSettings.forRestore(jobs))
-                : TemporaryServer.start(installation, data, owner, owner.name(), env.runner(),
-                        env.settings().serverStartTimeout(), RestoreSettings.forRestore(jobs))) {
+        try (TemporaryServer server = TemporaryServer.prepare(installation, data, owner, owner.name(), env.runner(),
+                env.settings().serverStartTimeout(), RestoreSettings.forRestore(jobs))) {
+            if (!backup.format().restoresOntoStoppedTarget()) {
+                server.ensureRunning();
+            }
             Checkpoint.RESTORE_SERVER_STARTED.reach();
             try {
                 step.run(backup, server, new RestoreStep.Completion() {

@@ -8,20 +8,17 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Planner statistics for a restored cluster, before any client connects: {@code ANALYZE} of every
  * table, partitioned table and materialized view in every database, over as many connections at once
- * as the restore has jobs. The work is cut by relation, not by database: a large table is analyzed
- * on its own while the other connections take the rest, small ones go a hundred to a statement, and
- * the largest go first, so one big database does not leave the other connections idle.
+ * as the restore has jobs ({@link DatabaseLanes}: largest first, no new statement after a failure).
+ * The work is cut by relation, not by database: a large table is analyzed on its own while the other
+ * connections take the rest, small ones go a hundred to a statement, so one big database does not
+ * leave the other connections idle.
  */
 public final class StatisticsRefresh {
 
@@ -117,9 +114,16 @@ public final class StatisticsRefresh {
         for (String db : databases) {
             statements.addAll(batches(db, relations.get(db)));
         }
-        statements.sort(Comparator.comparingLong(Batch::pages).reversed());
-        new Lanes(statements).run();
+        DatabaseLanes.run(statements, jobs, Batch::pages, this::execute);
         return statements.stream().mapToInt(st -> st.relations().size()).sum();
+    }
+
+    private void execute(Batch batch) {
+        try (Connection c = server.connect(batch.database()); java.sql.Statement s = c.createStatement()) {
+            s.execute(batch.sql());
+        } catch (SQLException e) {
+            throw failed(batch.database(), e);
+        }
     }
 
     private List<Map.Entry<String, Long>> list(String db, String query) {
@@ -162,82 +166,5 @@ public final class StatisticsRefresh {
     private static UpgradeException failed(String db, SQLException e) {
         return new UpgradeException(ErrorCode.MIGRATION_FAILED, "ANALYZE in database \"" + db + "\" failed: "
                 + e.getMessage(), e);
-    }
-
-    /**
-     * The statements over {@code jobs} connections, taken in order as connections become free; a
-     * connection stays on its database while the next statement is for the same one. After the first
-     * failure no statement starts; the running ones finish, then the failure is thrown.
-     */
-    private final class Lanes {
-        private final Queue<Batch> queue;
-        private final AtomicReference<UpgradeException> failure = new AtomicReference<>();
-
-        Lanes(List<Batch> statements) {
-            this.queue = new ConcurrentLinkedQueue<>(statements);
-        }
-
-        void run() {
-            int n = Math.min(jobs, queue.size());
-            List<Thread> lanes = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                Thread t = new Thread(this::lane, "dogu-upgrade-analyze-" + i);
-                t.setDaemon(true);
-                lanes.add(t);
-                t.start();
-            }
-            try {
-                for (Thread t : lanes) {
-                    t.join();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure.compareAndSet(null, new UpgradeException(ErrorCode.MIGRATION_FAILED,
-                        "Interrupted while analyzing the databases."));
-            }
-            if (failure.get() != null) {
-                throw failure.get();
-            }
-        }
-
-        private void lane() {
-            Connection c = null;
-            String connected = null;
-            String db = null;
-            try {
-                for (Batch st = queue.poll(); st != null && failure.get() == null; st = queue.poll()) {
-                    db = st.database();
-                    try {
-                        if (!db.equals(connected)) {
-                            close(c);
-                            c = null;
-                            c = server.connect(db);
-                            connected = db;
-                        }
-                        try (java.sql.Statement s = c.createStatement()) {
-                            s.execute(st.sql());
-                        }
-                    } catch (SQLException e) {
-                        failure.compareAndSet(null, failed(db, e));
-                    }
-                }
-            } catch (RuntimeException e) {
-                failure.compareAndSet(null, e instanceof UpgradeException u ? u
-                        : new UpgradeException(ErrorCode.MIGRATION_FAILED, "ANALYZE in database \"" + db
-                                + "\" failed: " + e.getMessage(), e));
-            } finally {
-                close(c);
-            }
-        }
-
-        private void close(Connection c) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // the statement's outcome counts, not the goodbye
-                }
-            }
-        }
     }
 }

@@ -57,9 +57,7 @@ public final class ClusterInitializer {
             List<String> args = new ArrayList<>(List.of("-D", data.path().toString(), "-U", superuser,
                     "--auth-local=peer", "--auth-host=md5"));
             args.addAll(settings.initdbArguments(installation.major()));
-            if (new DataDirectorySync(installation, runner, owner).usesSyncfs()) {
-                args.add("--sync-method=syncfs"); // one flush per file system, as DataDirectorySync does
-            }
+            args.addAll(new DataDirectorySync(installation, runner, owner).initdbSyncArguments());
             Command.Builder cmd = Command.of(installation.program("initdb").toString()).args(args)
                     .runAs(owner.name()).timeout(Duration.ofMinutes(10));
             if (password.isPresent()) {

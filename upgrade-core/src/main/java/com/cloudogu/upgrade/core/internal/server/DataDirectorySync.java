@@ -4,6 +4,7 @@ import com.cloudogu.upgrade.api.ErrorCode;
 import com.cloudogu.upgrade.core.internal.process.Command;
 import com.cloudogu.upgrade.core.internal.process.ProcessRunner;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,14 +52,16 @@ public final class DataDirectorySync {
         long t0 = System.nanoTime();
         boolean syncfs = usesSyncfs();
         Command.Builder initdb = Command.of(installation.program("initdb").toString(), "--sync-only", "-D",
-                data.path().toString());
-        if (syncfs) {
-            initdb.args("--sync-method=syncfs");
-        }
+                data.path().toString()).args(initdbSyncArguments());
         runner.runChecked(initdb.runAs(owner.name()).timeout(Duration.ofHours(2)).build(),
                 ErrorCode.SERVER, "flush the restored cluster in " + data.path() + " to disk");
         LOG.info("flushed {} to disk in {} ms ({})", data.path(), (System.nanoTime() - t0) / 1_000_000,
                 syncfs ? "syncfs per file system" : "fsync per file");
+    }
+
+    /** @return initdb's arguments for how it flushes, here and when it initializes a cluster */
+    public List<String> initdbSyncArguments() {
+        return usesSyncfs() ? List.of("--sync-method=syncfs") : List.of();
     }
 
     /** @return whether initdb flushes whole file systems: PostgreSQL 17 or later on Linux 5.8 or later */
